@@ -11,6 +11,9 @@ Conventions (stated once, used everywhere):
   shown in binary units (K = 1,024, M = 1,048,576: 131,072 is "128K", 32,768 is "32K"), any other
   count in decimal units (K = 1,000, M = 1,000,000: 128,000 is "128K"). Pages give the exact
   count beside it wherever two counts are compared. Parameters: B = 10^9, M = 10^6.
+
+Every function is pure; the ones that bulk rendering calls again and again with the same prices and
+counts are memoized (`lru_cache`).
 """
 from __future__ import annotations
 

@@ -47,27 +47,29 @@ class Link:
 Inline = str | Link | tuple  # a tuple is a sequence of inlines
 
 
-@dataclass(frozen=True)
+# Blocks: some fifty per page, built afresh for each page and never changed (not frozen: a frozen
+# dataclass sets each field through object.__setattr__, which doubles the cost of building one).
+@dataclass(slots=True)
 class Heading:
     text: str
     level: int = 2
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Para:
     content: Inline
     strong: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Bullets:
     items: list
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Table:
     headers: list[str]
-    rows: list[tuple]  # tuples of inlines: hashable, so writers can render a repeated row once
+    rows: list[tuple]  # a tuple of cells (inlines, hashable: writers render a repeated cell once)
     row_ids: list[str] | None = None
 
 
@@ -95,6 +97,7 @@ class _PerObject(Generic[T]):
                 self._entries.clear()
             entry = self._entries[key] = tuple(map(weakref.ref, parts)), self._fn(*parts)
         return entry[1]
+
 
 def field_label(field: str) -> str:
     if field in SPEC_LABELS:
@@ -184,8 +187,7 @@ def _side_cells(m: ModelFacts, f: SideFigures) -> _SideCells:
     return _SideCells(scorecard, monthly)
 
 
-def _scorecard(r: ComparisonRecord) -> Table:
-    a, b = _side_cells(r.model_a, r.side_a), _side_cells(r.model_b, r.side_b)
+def _scorecard(r: ComparisonRecord, a: _SideCells, b: _SideCells) -> Table:
     n = len(r.benchmarks.rows)
     bench = f"{n} rows" + ("" if n else " (none sourced)")
     labels = ("Decision fit", "Context window", "Cheapest input", "Cheapest output",
@@ -194,13 +196,12 @@ def _scorecard(r: ComparisonRecord) -> Table:
     return Table(["Signal", r.model_a.name, r.model_b.name], rows)
 
 
-def _monthly(r: ComparisonRecord) -> list:
+def _monthly(r: ComparisonRecord, a: _SideCells, b: _SideCells) -> list:
     t = r.traffic
     out: list = [Para(f"{fig.count(t.input_tokens_per_month)} input and {fig.count(t.output_tokens_per_month)} "
                       f"output tokens a month (a configurable profile), each model on its cheapest priced route; "
                       f"blended prices weigh input and output {r.traffic.blend_label}.")]
-    out.append(Table(["Model", "Monthly cost", "Cheapest route"],
-                     [_side_cells(r.model_a, r.side_a).monthly, _side_cells(r.model_b, r.side_b).monthly]))
+    out.append(Table(["Model", "Monthly cost", "Cheapest route"], [a.monthly, b.monthly]))
     if r.price.comparable and r.price.monthly_gap_usd:
         lower = r.model_a if r.side_a.monthly.usd < r.side_b.monthly.usd else r.model_b
         out.append(Para(f"Monthly gap: {fig.usd(r.price.monthly_gap_usd)}, lower for {lower.name}."))
@@ -215,20 +216,20 @@ def _money(v) -> str:
     return fig.usd_per_mtok(v) if v is not None else "unknown"
 
 
-def _pricing_rows(m: ModelFacts) -> list[tuple]:
+def _pricing_rows(m: ModelFacts) -> tuple[tuple, ...]:
     if not m.routes:
-        return [(m.name, "none tracked", "", "", "", "", "")]
+        return ((m.name, "none tracked", "", "", "", "", ""),)
     rows = []
     for rt in m.routes:
         note = (" (free tier)" if rt.free_tier else "") + (" (disputed)" if rt.disputed else "")
         rows.append((m.name, rt.provider, rt.route, _money(rt.input_usd_per_mtok) + note,
                      _money(rt.output_usd_per_mtok), _money(rt.cache_read_usd_per_mtok),
                      _source_link(rt.source)))
-    return rows
+    return tuple(rows)
 
 
-def _pricing(r: ComparisonRecord) -> Table:
-    rows = _model_cells(r.model_a).pricing + _model_cells(r.model_b).pricing
+def _pricing(a: _ModelCells, b: _ModelCells) -> Table:
+    rows = [*a.pricing, *b.pricing]
     return Table(["Model", "Provider", "Route", "Input", "Output", "Cached input", "Source"], rows)
 
 
@@ -250,8 +251,8 @@ class _ModelCells:
 
     specs: tuple[tuple, ...]  # a cell per SPEC_LABELS field
     capabilities: tuple[tuple, ...]  # a cell per CAPABILITIES name
-    pricing: list[tuple]  # rows of the pricing table
-    conflicts: list[str]  # a note per conflict
+    pricing: tuple[tuple, ...]  # rows of the pricing table
+    conflicts: tuple[str, ...]  # a note per conflict
 
 
 @_PerObject
@@ -259,11 +260,11 @@ def _model_cells(m: ModelFacts) -> _ModelCells:
     return _ModelCells(specs=tuple(_spec_cell(f, getattr(m.specs, f)) for f in SPEC_LABELS),
                        capabilities=tuple(_capability_cell(m, n) for n in CAPABILITIES),
                        pricing=_pricing_rows(m),
-                       conflicts=[describe_conflict(c, m) for c in m.conflicts])
+                       conflicts=tuple(describe_conflict(c, m) for c in m.conflicts))
 
 
-def _conflicts(r: ComparisonRecord) -> list:
-    notes = _model_cells(r.model_a).conflicts + _model_cells(r.model_b).conflicts
+def _conflicts(a: _ModelCells, b: _ModelCells) -> list:
+    notes = [*a.conflicts, *b.conflicts]
     return [Bullets(notes)] if notes else [Para("No source disagreements or values left out are recorded for "
                                                 "these two models.")]
 
@@ -292,17 +293,18 @@ def blocks(r: ComparisonRecord) -> list:
     """The page, top to bottom, independent of the output format."""
     a, b = r.model_a, r.model_b
     cells_a, cells_b = _model_cells(a), _model_cells(b)
+    side_a, side_b = _side_cells(a, r.side_a), _side_cells(b, r.side_b)
     out: list = [Heading(r.title, 1), Para(r.verdict, strong=True),
-                 Heading("Decision scorecard"), _scorecard(r),
+                 Heading("Decision scorecard"), _scorecard(r, side_a, side_b),
                  Para("Context windows: K is 1,024 tokens for counts vendors give in powers of two (131,072 is "
                       "128K), else 1,000 (128,000 is 128K); exact counts are under Specs."),
                  Heading("Decision tradeoffs"), Bullets(r.tradeoffs),
-                 Heading("Monthly cost at traffic"), *_monthly(r),
+                 Heading("Monthly cost at traffic"), *_monthly(r, side_a, side_b),
                  Heading("Switch friction"), Bullets(r.switch_friction.statements),
                  Heading("Specs"),
                  Table(["Specification", a.name, b.name],
                        list(zip(SPEC_LABELS.values(), cells_a.specs, cells_b.specs))),
-                 Heading("Pricing and availability"), _pricing(r),
+                 Heading("Pricing and availability"), _pricing(cells_a, cells_b),
                  Para("USD per 1M tokens, active routes only. Free tiers (a free variant, or $0 input and output) "
                       "are rate-limited: listed, never used for cheapest prices or monthly cost. Cached-input "
                       "prices are shown but not used in the estimates."),
@@ -314,7 +316,7 @@ def blocks(r: ComparisonRecord) -> list:
                  Heading("FAQ")]
     for q in r.faq:
         out += [Heading(q.question, 3), Para(q.answer)]
-    out += [Heading("Conflicts between sources"), *_conflicts(r),
+    out += [Heading("Conflicts between sources"), *_conflicts(cells_a, cells_b),
             Heading("Decision-fit rules"), Bullets([f"{k}: {v}." for k, v in r.decision_fit_rules.items()]),
             Heading("Sources"), _sources(r),
             Para(_reviewed(r))]
@@ -323,18 +325,18 @@ def blocks(r: ComparisonRecord) -> list:
 
 # --- Markdown ------------------------------------------------------------------------------
 
-_MD_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", **{c: "\\" + c for c in "\\`*_[]{}|!#~"},
-                            **{c: " " for c in "\r\n\t\f\v"}})
+_MD_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", **{c: "\\" + c for c in "\\`*_[]{}|!#~"},
+               **{c: " " for c in "\r\n\t\f\v"}}
 _MD_BLOCK_START = re.compile(r"^(?:([-+=])|(\d+)([.)]))(?=\s|$)")  # list item or heading underline
 
 
-_MD_NEEDS_ESCAPE = re.compile(r"[&<>\\`*_\[\]{}|!#~\r\n\t\f\v]")
+_MD_NEEDS_ESCAPE = re.compile(r"[&<>\\`*_\[\]{}|!#~\r\n\t\f\v]")  # the keys of _MD_ESCAPES
 
 
 def md_escape(text: str) -> str:
     """Text that Markdown shows as written: no markup, no raw HTML, no table breaks."""
     if _MD_NEEDS_ESCAPE.search(text):
-        text = text.translate(_MD_ESCAPES)
+        text = _MD_NEEDS_ESCAPE.sub(lambda m: _MD_ESCAPES[m[0]], text)
     if text[:1] in "-+=0123456789":
         text = _MD_BLOCK_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", text)
     return text

@@ -147,31 +147,44 @@ def export_pages(con: duckdb.DuckDBPyConnection, out_dir: str | Path, fmt: str, 
     pairs = list(pairs)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    builder = RecordBuilder(con, {m for a, b, _ in pairs for m in (a, b)}, traffic or stored_traffic(con))
-    _JOB = (builder, model_slugs(con), out, fmt)
+    slugs, traffic = model_slugs(con), traffic or stored_traffic(con)
     size = max(1, min(250, every))
     chunks = [pairs[i:i + size] for i in range(0, len(pairs), size)]
     workers = workers or min(4, os.cpu_count() or 1)
     entries: list[tuple[str, str]] = []
+    builder = _frozen_builder(con, {m for a, b, _ in pairs for m in (a, b)}, traffic)
     try:
+        _JOB = (builder, slugs, out, fmt)
         if workers > 1 and len(chunks) > 1 and "fork" in mp.get_all_start_methods():
-            # Frozen objects (the facts) are left out of the workers' garbage collections, which
-            # would otherwise walk, and so copy, every page of the inherited heap (see gc.freeze).
-            gc.freeze()
-            try:
-                with mp.get_context("fork").Pool(workers) as pool:
-                    done = pool.imap(_write_chunk, chunks)
-                    _collect(done, entries, len(pairs), every, progress)
-            finally:
-                gc.unfreeze()
+            with mp.get_context("fork").Pool(workers) as pool:
+                done = pool.imap(_write_chunk, chunks)
+                _collect(done, entries, len(pairs), every, progress)
         else:
             _collect(map(_write_chunk, chunks), entries, len(pairs), every, progress)
     finally:
         _JOB = None
+        gc.unfreeze()
     index = out / f"index.{fmt}"
     index.write_text(_index(entries, fmt), encoding="utf-8")
     progress(f"exported {len(entries):,} pages and {index.name} to {out}")
     return [str(out / name) for _, name in entries] + [str(index)]
+
+
+def _frozen_builder(con: duckdb.DuckDBPyConnection, model_ids: set[str],
+                    traffic: TrafficProfile | None) -> RecordBuilder:
+    """The export's RecordBuilder, its facts frozen (gc.freeze) until the caller unfreezes them.
+    They live as long as the export; frozen, they are left out of garbage collections, which would
+    otherwise walk them all and, in forked workers, copy every heap page they occupy. The collector
+    stays off while they load (so RecordBuilder skips its own collection)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        builder = RecordBuilder(con, model_ids, traffic)
+        gc.freeze()
+    finally:
+        if enabled:
+            gc.enable()
+    return builder
 
 
 def _collect(done: Iterable[list], entries: list, total: int, every: int, progress: Callable[[str], None]) -> None:

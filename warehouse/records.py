@@ -8,8 +8,10 @@ row of either model (with as-of and fetch dates from `raw_documents`).
 from __future__ import annotations
 
 import difflib
+import gc
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import duckdb
@@ -161,15 +163,34 @@ def last_reviewed(con: duckdb.DuckDBPyConnection, a: str, b: str) -> date | None
     return row[0] if row else None
 
 
+@contextmanager
+def _bulk_load() -> Iterator[None]:
+    """Loading facts creates some 150,000 long-lived, acyclic objects (pydantic models with their
+    lists and field sets). Automatic collections would walk the growing heap several times during
+    the load, and once more at some point of the rendering that follows; instead the collector is
+    paused and the heap walked once, at the end of the load. Nothing is done when the caller has
+    paused the collector itself (`warehouse.export` freezes the facts instead)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+    gc.collect()
+
+
 class RecordBuilder:
     """Builds records for many pairs from facts loaded once for all their models."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, model_ids: Iterable[str], traffic: TrafficProfile | None = None):
         ids = set(model_ids)
-        self.facts = load_facts(con, ids)
-        self.documents = load_documents(con, ids)
         self.traffic = traffic or TrafficProfile()
-        self.figures = {m: side_figures(f, self.traffic) for m, f in self.facts.items()}
+        with _bulk_load():
+            self.facts = load_facts(con, ids)
+            self.documents = load_documents(con, ids)
+            self.figures = {m: side_figures(f, self.traffic) for m, f in self.facts.items()}
 
     def record(self, a: str, b: str, reviewed: date | None = None) -> ComparisonRecord:
         return build_record(self.facts[a], self.facts[b], self.documents.get(a, []) + self.documents.get(b, []),
