@@ -46,7 +46,7 @@ def _open(command: str, db: Path) -> duckdb.DuckDBPyConnection:
 
 def _traffic(command: str, con: duckdb.DuckDBPyConnection, input_tokens: int | None,
              output_tokens: int | None, blend: float | None):
-    from pipeline.record import TrafficProfile
+    from pipeline.record.schema import TrafficProfile
     from warehouse.export import stored_traffic
 
     base = stored_traffic(con) or TrafficProfile()
@@ -77,7 +77,7 @@ def compare(
     blend: Blend = None,
 ) -> None:
     """Print the comparison record of two models: verdict, figures, specs, capabilities, sources."""
-    from pipeline.render import render
+    from pipeline.record.render import render
     from warehouse.records import pair_record
 
     con = _open("compare", db)

@@ -1,4 +1,5 @@
 """Shared test fixtures."""
+import os
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,11 @@ DEMO_SNAPSHOT = PROJECT_ROOT / "snapshots" / "demo"
 
 @pytest.fixture(scope="session")
 def shared_snapshots() -> Path:
-    """The real recorded snapshots beside the project; tests using them skip when absent."""
+    """The real recorded snapshots beside the project. CI (CI=true) has them, so there a test that
+    needs them fails when they are absent; elsewhere it skips."""
     if not (SHARED_SNAPSHOTS / "2026-08" / "manifest.json").is_file():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true but the shared snapshots are absent: {SHARED_SNAPSHOTS}")
         pytest.skip("../shared/snapshots is absent")
     return SHARED_SNAPSHOTS
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.record import ComparisonRecord
-from pipeline.render import render
+from pipeline.record.render import render
+from pipeline.record.schema import ComparisonRecord
 from warehouse.export import stored_traffic
 from warehouse.records import pair_record, resolve_model
 

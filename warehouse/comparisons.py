@@ -21,7 +21,7 @@ from decimal import Decimal
 import duckdb
 from pydantic import BaseModel, Field
 
-from pipeline.record import TrafficProfile
+from pipeline.record.schema import TrafficProfile
 
 
 class ComparisonSettings(TrafficProfile):

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline import render
-from pipeline.record import TrafficProfile
+from pipeline.record import render
+from pipeline.record.schema import TrafficProfile
 from warehouse.records import RecordBuilder
 
 TABLES = ("comparisons", "models", "offerings", "price_history", "model_capabilities", "conflicts", "providers")

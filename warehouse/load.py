@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -153,23 +154,30 @@ def _load_document(con, run_id: int, folder: Path, meta: dict, outcome: SourceLo
 SNAPSHOT_FOLDER_SOURCE = {"models.dev": "modelsdev", "genai-prices": "genai_prices"}
 
 
-def load_snapshot_files(con: duckdb.DuckDBPyConnection, run_id: int, folder: Path, fetched_at: datetime) -> None:
+def load_snapshot_files(con: duckdb.DuckDBPyConnection, run_id: int, folder: Path, fetched_at: datetime,
+                        only: Iterable[str] | None = None) -> dict[str, SourceLoad]:
     """Load a snapshot's files without crawling (benchmarks and tests of later layers).
 
     Each file is spooled as its spider would have fetched it; the source is the file's top folder
-    (the shared snapshots spell two of them differently). Crawls go through `scrapers.crawl`.
+    (the shared snapshots spell two of them differently). `only` limits the sources loaded; files of
+    a source that has no extractor are left out. Returns each loaded source's outcome. Crawls go
+    through `scrapers.crawl`.
     """
     import hashlib
     import tempfile
 
+    from pipeline.sources import EXTRACTORS
     from scrapers.snapshot import Snapshot
 
     snapshot = Snapshot(folder)
+    wanted = set(only) if only is not None else set(EXTRACTORS)
     with tempfile.TemporaryDirectory() as tmp:
         spool, sources = Path(tmp), []
         for entry in snapshot.manifest.sources:
             top = entry.file.split("/")[0]
             source = SNAPSHOT_FOLDER_SOURCE.get(top, top)
+            if source not in wanted:
+                continue
             body = snapshot.path(entry).read_bytes()
             sha = hashlib.sha256(body).hexdigest()
             (spool / source / "bodies").mkdir(parents=True, exist_ok=True)
@@ -179,5 +187,4 @@ def load_snapshot_files(con: duckdb.DuckDBPyConnection, run_id: int, folder: Pat
                                         "fetched_at": fetched_at.isoformat(), "content_type": entry.content_type,
                                         "as_of": entry.as_of, "required": True, "error": None, "sha256": sha}) + "\n")
             sources += [source] if source not in sources else []
-        for source in sources:
-            load_source(con, run_id, source, spool)
+        return {source: load_source(con, run_id, source, spool) for source in sources}

@@ -16,8 +16,9 @@ from datetime import date
 
 import duckdb
 
-from pipeline.record import (CAPABILITIES, Candidate, Capability, ComparisonRecord, Conflict, ModelFacts,
-                             Route, SourceDocument, Specs, TrafficProfile, build_record, side_figures)
+from pipeline.record.build import build_record, side_figures
+from pipeline.record.schema import (CAPABILITIES, Candidate, Capability, ComparisonRecord, Conflict, ModelFacts, Route,
+                                    SourceDocument, Specs, TrafficProfile)
 
 SPEC_FIELDS = tuple(Specs.model_fields)
 _ENTITY_MODEL = "CASE WHEN contains(entity, '@') THEN regexp_extract(entity, '^(.*)@', 1) ELSE entity END"

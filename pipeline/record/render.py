@@ -16,8 +16,8 @@ from functools import lru_cache
 from typing import Generic, TypeVar
 from urllib.parse import quote
 
-from pipeline import figures as fig
-from pipeline.record import CAPABILITIES, ComparisonRecord, Conflict, Fact, ModelFacts, SideFigures
+from pipeline.record import figures as fig
+from pipeline.record.schema import CAPABILITIES, ComparisonRecord, Conflict, Fact, ModelFacts, SideFigures
 
 SPEC_LABELS = {
     "release_date": "Released",

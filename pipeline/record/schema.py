@@ -1,0 +1,310 @@
+"""The comparison record of two models: typed parts, and pure builders from facts.
+
+`build_record(a, b, documents, traffic)` takes what the warehouse knows about each model
+(`ModelFacts`: reconciled specs with the sources that state them, capabilities, active routes,
+conflicts) and derives everything else: figures, verdict, tradeoffs, switch friction, deep dive,
+FAQ. Rules the text follows:
+- a missing fact is "unknown" and no claim is built on it (no "cheaper" when a side has no price,
+  no "larger context" when a side's context is unknown, a capability contrast needs Yes against No);
+- each statement is made once per pair (switch friction is stated for moving A to B, not twice);
+- arithmetic and formatting come from `pipeline.record.figures` (exact Decimal).
+
+A model's routes are its active offerings, one per provider and variant (the reconciled
+`preferred` row). Its priced routes have both an input and an output price and are not a free
+tier (the `free` variant, or $0 for both input and output, as trial endpoints list): free tiers
+are rate-limited, so they are listed but never priced out as the cheapest route or a monthly
+cost. Cheapest figures are among priced routes; ties list every provider at that price.
+Decision-fit tags follow `DECISION_FIT_RULES` and need a sourced value: an unknown earns none.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cached_property, lru_cache
+from typing import Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pipeline.record import figures as fig
+from pipeline.reconcile import CAPABILITIES as CAPABILITY_NAMES
+
+SCHEMA_VERSION = 1
+T = TypeVar("T")
+
+CAPABILITIES: dict[str, str] = {name: name.replace("_", " ") for name in CAPABILITY_NAMES}  # name -> label
+LONG_CONTEXT_TOKENS = 128_000
+RAG_CONTEXT_TOKENS = 32_000
+DECISION_FIT_RULES: dict[str, str] = {
+    "Long context": f"context window of at least {LONG_CONTEXT_TOKENS:,} tokens",
+    "RAG": f"context window of at least {RAG_CONTEXT_TOKENS:,} tokens (room for retrieved passages)",
+    "Agents": "function calling or tool use: Yes",
+    "Vision": "vision: Yes",
+    "Reasoning": "reasoning: Yes",
+    "Structured output": "structured outputs: Yes",
+    "Self-hosting": "open weights: Yes",
+}
+FREE_VARIANT = "free"
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class TrafficProfile(_Part):
+    """Monthly traffic priced out in the record; `input_share` weighs the blended price."""
+
+    input_tokens_per_month: int = Field(100_000_000, ge=0)
+    output_tokens_per_month: int = Field(30_000_000, ge=0)
+    input_share: Decimal = Field(Decimal("0.7"), ge=0, le=1, decimal_places=4)
+
+    @property
+    def blend_label(self) -> str:
+        """`70/30` for an input share of 0.7."""
+        return _blend_label(self.input_share)
+
+
+@lru_cache(maxsize=64)
+def _blend_label(input_share: Decimal) -> str:
+    share = input_share * 100
+    return f"{fig.plain(share, 0)}/{fig.plain(100 - share, 0)}"
+
+
+class Candidate(_Part):
+    source: str
+    source_id: str | None = None
+    value: str | None = None
+
+
+class Conflict(_Part):
+    """A `conflicts` row of a model (entity = model id) or an offering (model@provider): sources
+    disagree on a field (category disagreement), or a value was left out as implausible."""
+
+    entity: str
+    field: str
+    candidates: list[Candidate]
+    chosen: str | None
+    chosen_source: str | None
+    reason: str
+    category: str | None = None  # disagreement, implausible (ambiguous_id rows name no model)
+
+    @property
+    def disagreement(self) -> bool:
+        return self.category in (None, "disagreement")
+
+
+class Fact(_Part, Generic[T]):
+    """One value with the sources that state it; None means no source states it (unknown)."""
+
+    value: T | None = None
+    sources: list[str] = []
+    disputed: bool = False  # a row in `conflicts` for this model and field: see ModelFacts.conflicts
+
+
+class Specs(_Part):
+    release_date: Fact[date] = Fact[date]()
+    context_window: Fact[int] = Fact[int]()
+    max_output_tokens: Fact[int] = Fact[int]()
+    params_total: Fact[int] = Fact[int]()
+    params_active: Fact[int] = Fact[int]()
+    architecture: Fact[str] = Fact[str]()
+    license: Fact[str] = Fact[str]()
+    knowledge_cutoff: Fact[str] = Fact[str]()
+    open_weights: Fact[bool] = Fact[bool]()
+
+
+class Capability(_Part):
+    name: str
+    value: Literal["yes", "no", "unknown"] = "unknown"
+    source: str | None = None  # the source whose value was used
+    sources: list[str] = []  # every source stating this value
+    dissent: list[str] = []  # sources stating the opposite
+    disputed: bool = False  # a row in `conflicts` for this model and capability
+
+
+class Route(_Part):
+    """An active offering: the model served by a provider, as one source lists it."""
+
+    provider_id: str
+    provider: str  # display name
+    route: str
+    source: str
+    variant: str | None = None  # free, thinking, us, fp8...: NULL for the plain route
+    input_usd_per_mtok: Decimal | None = None
+    output_usd_per_mtok: Decimal | None = None
+    cache_read_usd_per_mtok: Decimal | None = None
+    context_window: int | None = None
+    disputed: bool = False
+
+    @property
+    def free_tier(self) -> bool:
+        """The free variant, or $0 for both input and output."""
+        return self.variant == FREE_VARIANT or (self.input_usd_per_mtok == 0 and self.output_usd_per_mtok == 0)
+
+    @property
+    def priced(self) -> bool:
+        """Usable for cheapest figures: both prices, and not a free tier."""
+        return self.input_usd_per_mtok is not None and self.output_usd_per_mtok is not None and not self.free_tier
+
+
+class ModelFacts(_Part):
+    """What the warehouse holds about one canonical model."""
+
+    model_id: str
+    name: str
+    vendor: str | None = None
+    family: str | None = None
+    specs: Specs = Specs()
+    capabilities: list[Capability] = []  # one per name in CAPABILITIES, in that order
+    routes: list[Route] = []
+    conflicts: list[Conflict] = []
+    contributing_sources: list[str] = []  # its aliases' and offerings' sources: what last_reviewed waits for
+
+    def model_copy(self, *, update: dict | None = None, deep: bool = False) -> ModelFacts:
+        """A copy; the lookups cached below are dropped so an update cannot leave them stale."""
+        copy = super().model_copy(update=update, deep=deep)
+        for cached in ("_capabilities", "capability_values", "_provider_names"):
+            copy.__dict__.pop(cached, None)
+        return copy
+
+    @cached_property
+    def _capabilities(self) -> dict[str, Capability]:
+        return {c.name: c for c in self.capabilities}
+
+    @cached_property
+    def capability_values(self) -> dict[str, str]:
+        """yes, no or unknown for every name in CAPABILITIES."""
+        return {name: cap.value if (cap := self._capabilities.get(name)) else "unknown" for name in CAPABILITIES}
+
+    @cached_property
+    def _provider_names(self) -> dict[str, str]:
+        return {r.provider_id: r.provider for r in reversed(self.routes)}
+
+    def capability_detail(self, name: str) -> Capability | None:
+        return self._capabilities.get(name)
+
+    def capability(self, name: str) -> str:
+        """yes, no or unknown."""
+        cap = self._capabilities.get(name)
+        return cap.value if cap else "unknown"
+
+    def capabilities_with(self, value: str) -> list[str]:
+        """Names in CAPABILITIES order whose value is `value` (yes, no or unknown)."""
+        return [name for name, v in self.capability_values.items() if v == value]
+
+    def provider_name(self, provider_id: str) -> str:
+        return self._provider_names.get(provider_id, provider_id)
+
+
+class SourceDocument(_Part):
+    source: str
+    url: str
+    as_of: str | None = None
+    fetched_at: datetime | None = None
+
+
+class Cheapest(_Part):
+    """A lowest figure among a model's priced routes, with every provider offering it."""
+
+    usd: Decimal
+    providers: list[str]  # provider ids, sorted
+
+
+class SideFigures(_Part):
+    """The scorecard column of one model; the `comparisons` row holds the same figures."""
+
+    model_id: str
+    decision_fit: list[str]
+    context_window: int | None
+    cheapest_input: Cheapest | None  # USD per million input tokens
+    cheapest_output: Cheapest | None  # USD per million output tokens
+    blended: Cheapest | None  # USD per million tokens at the traffic's input share
+    monthly: Cheapest | None  # USD a month at the traffic profile, on one route
+    routes: int  # distinct active (provider, route)
+    providers: list[str]  # provider ids with an active route
+
+
+class PriceComparison(_Part):
+    """Relative price on the blended figure; every field None when a side has no price."""
+
+    cheaper_model: str | None = None  # None: same price, or not comparable
+    percent_cheaper: Decimal | None = None  # (higher - lower) / higher, one decimal
+    times_as_much: Decimal | None = None  # higher / lower, one decimal; None when lower is free
+    monthly_gap_usd: Decimal | None = None  # |monthly A - monthly B|
+    comparable: bool = False
+
+
+class OverlapPrice(_Part):
+    """Both models' cheapest priced route on one shared provider."""
+
+    provider_id: str
+    provider: str
+    a_input: Decimal | None
+    a_output: Decimal | None
+    b_input: Decimal | None
+    b_output: Decimal | None
+
+
+class SwitchFriction(_Part):
+    """What moving traffic from model A to model B involves, stated once for the pair."""
+
+    overlapping_providers: list[str]
+    overlap_prices: list[OverlapPrice]
+    only_a: list[str]  # capabilities A has (Yes) and B lacks (No)
+    only_b: list[str]
+    unknown_a: list[str]  # not sourced for A while B has them
+    unknown_b: list[str]
+    statements: list[str]
+
+
+class BenchmarkRow(_Part):
+    benchmark: str
+    metric: str
+    score_a: Decimal
+    score_b: Decimal
+    source: str
+    url: str
+
+
+class Benchmarks(_Part):
+    rows: list[BenchmarkRow] = []
+    note: str = "No benchmark source is ingested yet: 0 shared rows, none sourced."
+
+
+class FaqEntry(_Part):
+    question: str
+    answer: str
+
+
+class ComparisonRecord(_Part):
+    """Everything published about one pair of models, each fact traceable to its sources."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    title: str
+    model_a: ModelFacts
+    model_b: ModelFacts
+    traffic: TrafficProfile
+    side_a: SideFigures
+    side_b: SideFigures
+    price: PriceComparison
+    verdict: str
+    tradeoffs: list[str]
+    switch_friction: SwitchFriction
+    benchmarks: Benchmarks
+    deep_dive: list[str]
+    faq: list[FaqEntry]
+    decision_fit_rules: dict[str, str] = Field(default_factory=lambda: dict(DECISION_FIT_RULES))
+    sources: list[SourceDocument]
+    last_reviewed: date | None = None
+
+
+def json_schema() -> dict:
+    """The JSON Schema of `ComparisonRecord` (exported to docs/comparison-record.schema.json)."""
+    schema = ComparisonRecord.model_json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+if __name__ == "__main__":  # python -m pipeline.record.schema > docs/comparison-record.schema.json
+    import json
+
+    print(json.dumps(json_schema(), indent=2, sort_keys=True))
