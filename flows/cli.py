@@ -31,7 +31,9 @@ def refresh(
 ) -> None:
     """Crawl the sources, load, reconcile and regenerate comparisons; publish atomically.
 
-    Exit code 0 when every source succeeded, 2 when some failed, 1 when none did.
+    A source the replayed snapshot holds nothing of is skipped ("not in this snapshot"): it keeps
+    its last good data and counts neither way. Exit code 0 when every source that ran succeeded,
+    2 when some failed, 1 when none loaded.
     """
     from flows.refresh import RefreshOptions, refresh as run_refresh
     from flows.summary import summary_markdown

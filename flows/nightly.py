@@ -39,6 +39,8 @@ def load_task(con, run_id: int, crawl: CrawlOutcome, spool: Path):
     record_source(con, run_id, load)
     if load.errors:
         raise SourceFailed(f"{load.source}: {'; '.join(load.errors)[:500]}")
+    if load.status == "skipped":
+        return Completed(name="Skipped", message=f"{load.source}: {load.reason}", data=load)
     return load
 
 
@@ -97,13 +99,16 @@ def nightly_refresh(db: str = "versus.duckdb", snapshot: str | None = None, sour
     report = refresh(options, progress=logger.info, executor=PrefectExecutor(retry_delays=snapshot is None))
     summary = summary_markdown(report)
     create_markdown_artifact(markdown=summary, key="versus-run-summary", description=f"versus run {report.run_id}")
-    failed = [load.source for load in report.loads.values() if load.errors]
+    failed = [load.source for load in report.loads.values() if load.status == "failed"]
+    skipped = [f"{load.source} ({load.reason})" for load in report.loads.values() if load.status == "skipped"]
+    also = f"; skipped {', '.join(skipped)}" if skipped else ""
+    ran = len(report.loads) - len(skipped)
     if report.status == "ok":
-        return Completed(message=f"run {report.run_id}: all {len(report.loads)} sources ok", data=report.run_id)
+        return Completed(message=f"run {report.run_id}: all {ran} sources that ran ok{also}", data=report.run_id)
     if report.status == "partial":
         return Completed(name="Partial success", data=report.run_id,
-                         message=f"run {report.run_id}: failed sources {', '.join(failed)}; the rest loaded")
-    return Failed(message=f"run {report.run_id}: every source failed ({', '.join(failed)})")
+                         message=f"run {report.run_id}: failed sources {', '.join(failed)}; the rest loaded{also}")
+    return Failed(message=f"run {report.run_id}: no source loaded (failed: {', '.join(failed) or 'none'}){also}")
 
 
 def with_task_runner(dask_address: str | None = None, local_dask: bool = False):

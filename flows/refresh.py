@@ -94,9 +94,13 @@ def _run(con, options: RefreshOptions, spool: Path, snapshot: str | None, execut
             load = timed(f"load {crawl.source}", executor.load, con, report.run_id, crawl, spool)
             report.loads[crawl.source] = load
             report.timings[f"crawl {crawl.source}"] = crawl.seconds
+            report.ran_on[crawl.source] = crawl.ran_on
+            if load.status == "skipped":
+                progress(f"  {crawl.source}: skipped ({load.reason})")
+                continue
             detail = f"{load.documents} documents, {load.observations} observations, {load.rejected} rejected"
             progress(f"  {crawl.source}: {load.status} ({detail}, {crawl.seconds:.1f}s)"
-                     + (f": {'; '.join(load.errors)[:300]}" if load.errors else ""))
+                     + (f": {load.reason[:300]}" if load.errors else ""))
 
     crawl_and_load([s for s in options.sources if s in AGGREGATOR_SOURCES])
     cards = [s for s in options.sources if s in CARD_SOURCES]

@@ -62,7 +62,7 @@ def test_refresh_exits_1_when_no_source_loads(tmp_path):
     proc = versus("refresh", "--snapshot", str(tmp_path / "empty"), "--db", str(tmp_path / "w.duckdb"),
                   "--source", "litellm")
     assert proc.returncode == 1
-    assert "HTTP 404" in proc.stdout
+    assert "| litellm | skipped |" in proc.stdout and "not in this snapshot" in proc.stdout
 
 
 def test_bad_arguments_get_clear_errors(tmp_path):

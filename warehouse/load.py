@@ -33,10 +33,16 @@ class SourceLoad:
     unchanged: int = 0
     skipped: list[str] = field(default_factory=list)  # optional documents that were not there
     errors: list[str] = field(default_factory=list)   # required documents that failed: URL and reason
+    skipped_reason: str | None = None  # the source was not fetched at all (e.g. "not in this snapshot")
 
     @property
     def status(self) -> str:
-        return "failed" if self.errors else "ok"
+        return "failed" if self.errors else "skipped" if self.skipped_reason else "ok"
+
+    @property
+    def reason(self) -> str:
+        """Why the source failed (URLs and reasons) or was skipped; empty when it is ok."""
+        return "; ".join(self.errors) or self.skipped_reason or ""
 
 
 def _value_columns(obs: Observation) -> tuple:
