@@ -220,3 +220,154 @@ def test_genai_prices_reads_the_price_in_force_on_the_fetch_date_when_as_of_is_n
     assert input_price(after, None) == D(3)
     assert input_price(after, "2026-08-21T15:02:24-05:00") == D(2), "a dated as-of wins over the fetch date"
     assert input_price(before, "2026-09-02") == D(3)
+
+
+# --- the docs' analyst queries answer what they say (docs/analyst-queries.md) ---------------
+
+from tests.test_reconcile import demo  # noqa: E402,F401  (module fixture: demo-earlier then demo, reconciled)
+
+DEMO = Path(__file__).resolve().parent.parent / "snapshots"
+SMALL4 = "mistralai/mistral-small-2603"
+
+
+def _json(path: str):
+    return json.loads((DEMO / path).read_text())
+
+
+def _per_token(value) -> D:
+    return (D(str(value)) * 1_000_000).normalize()
+
+
+@pytest.fixture(scope="module")
+def answers(demo):
+    """Each analyst query's rows as dicts, keyed by a phrase from the query."""
+    text = (DEMO.parent / "docs" / "analyst-queries.md").read_text()
+    blocks = re.findall(r"```sql\n(.*?)```", text, re.S)
+
+    def run(phrase: str) -> list[dict]:
+        (sql,) = [b for b in blocks if phrase in b]
+        cur = demo.execute(sql)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r)) for r in cur.fetchall()]
+    run.blocks = blocks
+    return run
+
+
+def test_where_to_buy_lists_the_models_routes_cheapest_first_at_the_sources_prices(answers):
+    api = _json("demo/modelsdev/api.json")
+    rows = answers("ORDER BY 0.7 * input_usd_per_mtok")
+    mistral = api["mistral"]["models"]["mistral-small-2603"]
+    own = [r for r in rows if r["provider_name"] == "Mistral AI"]
+    assert own == [{"provider_name": "Mistral AI", "route": "mistral-small-2603",
+                    "input_usd_per_mtok": D(str(mistral["cost"]["input"])),
+                    "output_usd_per_mtok": D(str(mistral["cost"]["output"])),
+                    "context_window": mistral["limit"]["context"], "source": "modelsdev"}]
+    blended = [D("0.7") * r["input_usd_per_mtok"] + D("0.3") * r["output_usd_per_mtok"] for r in rows]
+    assert blended == sorted(blended) and len(rows) >= 5
+
+
+def test_what_a_model_is_comes_from_its_sources(answers):
+    mistral = _json("demo/modelsdev/api.json")["mistral"]["models"]["mistral-small-2603"]
+    (row,) = answers("JOIN model_capability_matrix c USING (model_id)")
+    assert (row["model_id"], row["name"], row["context_window"], row["open_weights"]) == (
+        SMALL4, mistral["name"], mistral["limit"]["context"], mistral["open_weights"])
+
+
+def test_the_sources_behind_a_value_state_what_their_documents_say(answers):
+    rows = answers("l.field = 'context_window'")
+    openrouter = {m["id"]: m for m in _json("demo/openrouter/models.json")["data"]}
+    litellm = _json("demo/litellm/model_prices_and_context_window.json")
+    by_source = {(r["source"], r["source_id"]): r for r in rows}
+    assert by_source[("openrouter", SMALL4)]["value"] == str(openrouter[SMALL4]["context_length"])
+    assert by_source[("litellm", "mistral/mistral-small-2603")]["value"] == str(
+        litellm["mistral/mistral-small-2603"]["max_input_tokens"])
+    assert by_source[("modelsdev", "mistral-small-2603")]["chosen"] is True
+    assert all(r["fetched_at"] is not None and r["url"].startswith("https://") for r in rows)
+
+
+def test_disagreements_are_counted_per_field_and_listed_with_every_candidate(answers):
+    counts = answers("count(*) AS conflicts")
+    assert [r["conflicts"] for r in counts] == sorted((r["conflicts"] for r in counts), reverse=True)
+    one = answers("WHERE entity = 'mistralai/mistral-small-2603'")
+    litellm = _json("demo/litellm/model_prices_and_context_window.json")["mistral/mistral-small-2603"]
+    context = [r for r in one if r["field"] == "context_window"]
+    assert {r["chosen"] for r in context} == {"256000"} and {r["chosen_source"] for r in context} == {"modelsdev"}
+    assert {"source": "litellm", "source_id": "mistral/mistral-small-2603",
+            "value": str(litellm["max_input_tokens"])} in [r["candidate"] for r in context]
+    prices = answers("category = 'disagreement' AND field IN")
+    deepseek = {r["field"]: r for r in prices if r["entity"] == "deepseek/deepseek-chat@deepseek"}
+    api = _json("demo/modelsdev/api.json")["deepseek"]["models"]["deepseek-chat"]["cost"]
+    lit = _json("demo/litellm/model_prices_and_context_window.json")["deepseek-chat"]
+    assert deepseek["input_usd_per_mtok"]["chosen"] == str(D(str(api["input"])))
+    assert f"litellm={_per_token(lit['input_cost_per_token'])}" in deepseek["input_usd_per_mtok"]["listed"]
+    assert f"modelsdev={D(str(api['input']))}" in deepseek["input_usd_per_mtok"]["listed"]
+    assert counts and sum(r["conflicts"] for r in counts if r["field"] == "input_usd_per_mtok"
+                          and r["category"] == "disagreement") >= len([p for p in prices if p["field"] == "input_usd_per_mtok"])
+
+
+def test_capable_models_meet_every_condition_and_unknown_is_counted_not_no(answers, demo):
+    rows = answers("m.open_weights AND m.context_window >= 128000")
+    assert rows and [r["cheapest_input"] for r in rows] == sorted(r["cheapest_input"] for r in rows)
+    for r in rows:
+        assert demo.execute("SELECT open_weights AND context_window >= 128000 FROM models WHERE model_id = ?",
+                            [r["model_id"]]).fetchone() == (True,)
+        assert demo.execute("SELECT value FROM model_capabilities WHERE model_id = ? AND capability = "
+                            "'function_calling'", [r["model_id"]]).fetchone() == ("yes",)
+        assert r["cheapest_input"] > 0
+    counts = answers("SELECT capability, value, count(*) AS models")
+    models = demo.execute("SELECT count(*) FROM models").fetchone()[0]
+    per_capability: dict[str, int] = {}
+    for r in counts:
+        per_capability[r["capability"]] = per_capability.get(r["capability"], 0) + r["models"]
+    assert set(per_capability.values()) == {models}, "every model counted once per capability, unknown included"
+    assert {"capability": "code_execution", "value": "unknown", "models": models} in counts, \
+        "no demo source states code execution"
+
+
+def test_price_moves_show_before_and_after_as_the_two_snapshots_state_them(answers):
+    moves = answers("lag(input_usd_per_mtok) OVER w")
+    before = _json("demo-earlier/litellm/model_prices_and_context_window.json")["deepseek-chat"]
+    after = _json("demo/litellm/model_prices_and_context_window.json")["deepseek-chat"]
+    assert ("deepseek/deepseek-chat", "deepseek-chat", _per_token(before["input_cost_per_token"]),
+            _per_token(after["input_cost_per_token"])) in [
+        (r["model_id"], r["route"], r["before_input"], r["input_usd_per_mtok"]) for r in moves]
+    assert all(r["before_input"] != r["input_usd_per_mtok"] or r["before_output"] != r["output_usd_per_mtok"]
+               for r in moves)
+    on_day = answers("TIMESTAMPTZ '2026-08-01'")
+    mistral = _json("demo/modelsdev/api.json")["mistral"]["models"]["mistral-small-2603"]["cost"]
+    assert {"provider_id": "mistral", "source": "modelsdev", "route": "mistral-small-2603",
+            "input_usd_per_mtok": D(str(mistral["input"])), "output_usd_per_mtok": D(str(mistral["output"]))} in on_day
+
+
+def test_vanished_offerings_are_those_the_later_snapshot_no_longer_lists(answers):
+    gone = answers("WHERE NOT o.active")
+    earlier = _json("demo-earlier/litellm/model_prices_and_context_window.json")
+    later = _json("demo/litellm/model_prices_and_context_window.json")
+    litellm = [r["route"] for r in gone if r["source"] == "litellm"]
+    assert "together_ai/deepseek-ai/DeepSeek-R1" in litellm
+    assert all(route in earlier and route not in later for route in litellm)
+    assert all(r["last_seen"] < datetime(2026, 8, 22, tzinfo=timezone.utc) for r in gone)
+
+
+def test_id_resolution_counts_and_names_match_the_alias_table_and_the_sources(answers, demo):
+    counts = answers("SELECT source, method, count(*) AS ids")
+    for source, total in demo.execute("SELECT source, count(*) FROM model_aliases GROUP BY 1").fetchall():
+        assert sum(r["ids"] for r in counts if r["source"] == source) == total
+    together = (DEMO / "demo" / "pricing_pages" / "together.html").read_text()
+    unresolved = answers("rule IS DISTINCT FROM 'not_a_model'")
+    assert unresolved and all(r["method"] in ("unresolved", "ambiguous") for r in unresolved)
+    assert all(r["source_id"] in together for r in unresolved if r["provider_id"] == "togetherai")
+    names = {(r["source"], r["source_id"]) for r in answers("WHERE model_id = 'mistralai/mistral-small-2603'\nORDER BY source, provider_id")}
+    assert ("litellm", "mistral/mistral-small-2603") in names and ("openrouter", SMALL4) in names
+    assert ("modelsdev", "mistral-small-2603") in names
+
+
+def test_every_analyst_query_is_checked_above(answers):
+    phrases = ["ORDER BY 0.7 * input_usd_per_mtok", "JOIN model_capability_matrix c USING (model_id)",
+               "l.field = 'context_window'", "count(*) AS conflicts", "WHERE entity = 'mistralai/mistral-small-2603'",
+               "category = 'disagreement' AND field IN", "m.open_weights AND m.context_window >= 128000",
+               "SELECT capability, value, count(*) AS models", "lag(input_usd_per_mtok) OVER w",
+               "TIMESTAMPTZ '2026-08-01'", "WHERE NOT o.active", "SELECT source, method, count(*) AS ids",
+               "rule IS DISTINCT FROM 'not_a_model'", "WHERE model_id = 'mistralai/mistral-small-2603'\nORDER BY source, provider_id"]
+    assert sorted(sum(p in b for p in phrases) for b in answers.blocks) == [1] * len(answers.blocks), \
+        "a query added to the docs needs its check here"
