@@ -8,12 +8,15 @@ import subprocess
 import sys
 import threading
 import time
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
 
+from scrapers.progress import MARKER as PROGRESS_MARKER
 from warehouse.load import SourceLoad, load_source
 
 AGGREGATOR_SOURCES = ["modelsdev", "openrouter", "litellm", "genai_prices", "pricing_pages"]
@@ -29,6 +32,7 @@ class CrawlOutcome:
     stderr_tail: str = ""
     skipped: str | None = None  # why the source was not fetched at all (the snapshot holds none of it)
     ran_on: str = ""  # where the crawl step ran: a Dask worker's address, or this process and thread
+    progress: dict = field(default_factory=dict)  # the child's last progress line (scrapers/progress.py)
 
 
 NOT_IN_SNAPSHOT = "not in this snapshot"
@@ -48,10 +52,14 @@ class RefreshReport:
 
 
 def crawl_source(source: str, spool: Path, snapshot: Path | None = None, record: Path | None = None,
-                 spider_args: dict[str, str] | None = None) -> CrawlOutcome:
+                 spider_args: dict[str, str] | None = None, http_cache: Path | None = None,
+                 settings: dict[str, str] | None = None,
+                 on_progress: Callable[[dict], None] | None = None) -> CrawlOutcome:
     """Run one spider in a child process (Twisted's reactor cannot restart in this one).
 
-    The source's spool folder is emptied first, so a retried crawl starts clean.
+    The source's spool folder is emptied first, so a retried crawl starts clean. The child's
+    progress lines (scrapers/progress.py) go to `on_progress` as they come; the rest of its stderr
+    is kept for the failure message.
     """
     shutil.rmtree(spool / source, ignore_errors=True)
     cmd = [sys.executable, "-m", "scrapers.crawl", source, "--spool", str(spool)]
@@ -59,15 +67,39 @@ def crawl_source(source: str, spool: Path, snapshot: Path | None = None, record:
         cmd += ["--snapshot", str(snapshot)]
     if record:
         cmd += ["--record", str(record)]
+    if http_cache:
+        cmd += ["--http-cache", str(http_cache)]
     for name, value in (spider_args or {}).items():
         cmd += ["-a", f"{name}={value}"]
+    for name, value in (settings or {}).items():
+        cmd += ["-s", f"{name}={value}"]
     started = time.monotonic()
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    tail = "\n".join(proc.stderr.strip().splitlines()[-5:])
-    outcome = CrawlOutcome(source, proc.returncode, time.monotonic() - started, tail, ran_on=ran_on())
+    other: deque[str] = deque(maxlen=200)
+    last: dict = {}
+    with subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) as proc:
+        for line in proc.stderr:
+            progress = _progress(line)
+            if progress is None:
+                other.append(line.rstrip("\n"))
+                continue
+            last = progress
+            if on_progress is not None:
+                on_progress(progress)
+    tail = "\n".join("\n".join(other).strip().splitlines()[-5:])
+    outcome = CrawlOutcome(source, proc.returncode, time.monotonic() - started, tail, ran_on=ran_on(),
+                           progress=last)
     if snapshot and proc.returncode == 0 and not snapshot_answered(spool, source):
         outcome.skipped = NOT_IN_SNAPSHOT
     return outcome
+
+
+def _progress(line: str) -> dict | None:
+    if not line.startswith('{"' + PROGRESS_MARKER):
+        return None
+    try:
+        return json.loads(line)[PROGRESS_MARKER]
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def snapshot_answered(spool: Path, source: str) -> int:

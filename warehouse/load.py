@@ -147,10 +147,12 @@ def _load_document(con, run_id: int, folder: Path, meta: dict, outcome: SourceLo
         result, error = extract(doc), None
     except SourceError as exc:
         result, error = None, exc.reason
+        if meta.get("redirected_to"):
+            error = f"{error} (redirected to {meta['redirected_to']})"
         if required:
-            outcome.errors.append(f"{url}: {exc.reason}")
+            outcome.errors.append(f"{url}: {error}")
         else:
-            outcome.skipped.append(f"{url}: {exc.reason}")
+            outcome.skipped.append(f"{url}: {error}")
     _store(con, run_id, doc, result, error)
     if result is not None:
         outcome.observations += len(result.observations)
