@@ -24,9 +24,13 @@ class SourceFailed(RuntimeError):
 @task(task_run_name="crawl-{source}", cache_policy=NO_CACHE, retries=2,
       retry_delay_seconds=exponential_backoff(backoff_factor=10), retry_jitter_factor=0.5)
 def crawl_task(source: str, spool: Path, snapshot: Path | None, record: Path | None,
-               args: dict[str, str] | None) -> CrawlOutcome:
-    """Crawl one source in a child process; raising makes Prefect retry with backoff."""
-    crawl = crawl_source(source, spool, snapshot, record, args)
+               args: dict[str, str] | None, http_cache: Path | None = None) -> CrawlOutcome:
+    """Crawl one source in a child process, its progress in the task's log; raising makes Prefect
+    retry with backoff."""
+    from flows.progress import PlainProgress
+
+    crawl = crawl_source(source, spool, snapshot, record, args, http_cache=http_cache,
+                         on_progress=PlainProgress(get_run_logger().info))
     errors = crawl_errors(crawl, spool)
     if errors:
         raise SourceFailed(f"{source}: {'; '.join(errors)[:500]}")
@@ -52,7 +56,8 @@ class PrefectExecutor:
 
     def crawl(self, sources, spool, options, args):
         crawl = crawl_task if self.retry_delays else crawl_task.with_options(retry_delay_seconds=0)
-        futures = {s: crawl.submit(s, spool, options.snapshot, options.record, args) for s in sources}
+        futures = {s: crawl.submit(s, spool, options.snapshot, options.record, args, options.cache_dir)
+                   for s in sources}
         outcomes = []
         for source, future in futures.items():
             state = future.wait() or future.state
@@ -86,7 +91,7 @@ def _run_name() -> str:
       log_prints=True)
 def nightly_refresh(db: str = "versus.duckdb", snapshot: str | None = None, sources: list[str] | None = None,
                     export_dir: str | None = None, export_formats: list[str] | None = None,
-                    traffic: TrafficProfile | None = None):
+                    traffic: TrafficProfile | None = None, http_cache: str | None = None):
     """Refresh every source, reconcile, regenerate comparisons, optionally export; publish atomically.
 
     One source's failure fails its tasks and the run goes on with that source's last good data;
@@ -95,7 +100,8 @@ def nightly_refresh(db: str = "versus.duckdb", snapshot: str | None = None, sour
     logger = get_run_logger()
     options = RefreshOptions(db=Path(db), snapshot=Path(snapshot) if snapshot else None,
                              sources=sources or SOURCES, export_dir=Path(export_dir) if export_dir else None,
-                             export_formats=export_formats or ["parquet"], traffic=traffic or TrafficProfile())
+                             export_formats=export_formats or ["parquet"], traffic=traffic or TrafficProfile(),
+                             http_cache=Path(http_cache) if http_cache else None)
     report = refresh(options, progress=logger.info, executor=PrefectExecutor(retry_delays=snapshot is None))
     summary = summary_markdown(report)
     create_markdown_artifact(markdown=summary, key="versus-run-summary", description=f"versus run {report.run_id}")

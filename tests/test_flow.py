@@ -132,3 +132,17 @@ def test_prefect_yaml_deploys_the_nightly_flow():
     assert getattr(module, name) is nightly_refresh
     assert deployment["schedules"][0]["cron"] == "0 3 * * *"
     assert set(deployment["parameters"]) <= set(nightly_refresh.parameters.properties)
+
+
+def test_crawl_progress_is_in_the_prefect_task_logs(first_run):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+
+    async def logs():
+        async with get_client() as client:
+            return await client.read_logs(log_filter=LogFilter(
+                flow_run_id=LogFilterFlowRunId(any_=[first_run[1].state_details.flow_run_id])))
+
+    lines = [log.message for log in asyncio.run(logs()) if log.task_run_id is not None]
+    assert any(re.fullmatch(r"  crawl litellm: 1 requests done, finished, 1 documents, 0 errors, [\d.]+s", m)
+               for m in lines), lines[:20]
