@@ -33,10 +33,16 @@ class SourceLoad:
     unchanged: int = 0
     skipped: list[str] = field(default_factory=list)  # optional documents that were not there
     errors: list[str] = field(default_factory=list)   # required documents that failed: URL and reason
+    skipped_reason: str | None = None  # the source was not fetched at all (e.g. "not in this snapshot")
 
     @property
     def status(self) -> str:
-        return "failed" if self.errors else "ok"
+        return "failed" if self.errors else "skipped" if self.skipped_reason else "ok"
+
+    @property
+    def reason(self) -> str:
+        """Why the source failed (URLs and reasons) or was skipped; empty when it is ok."""
+        return "; ".join(self.errors) or self.skipped_reason or ""
 
 
 def _value_columns(obs: Observation) -> tuple:
@@ -141,10 +147,12 @@ def _load_document(con, run_id: int, folder: Path, meta: dict, outcome: SourceLo
         result, error = extract(doc), None
     except SourceError as exc:
         result, error = None, exc.reason
+        if meta.get("redirected_to"):
+            error = f"{error} (redirected to {meta['redirected_to']})"
         if required:
-            outcome.errors.append(f"{url}: {exc.reason}")
+            outcome.errors.append(f"{url}: {error}")
         else:
-            outcome.skipped.append(f"{url}: {exc.reason}")
+            outcome.skipped.append(f"{url}: {error}")
     _store(con, run_id, doc, result, error)
     if result is not None:
         outcome.observations += len(result.observations)

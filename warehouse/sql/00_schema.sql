@@ -6,22 +6,22 @@ CREATE TABLE IF NOT EXISTS runs (
     started_at   TIMESTAMPTZ NOT NULL,
     finished_at  TIMESTAMPTZ,
     snapshot     VARCHAR,            -- snapshot folder replayed, NULL for a live crawl
-    status       VARCHAR             -- ok, partial, failed
+    status       VARCHAR             -- ok (every source that ran loaded), partial, failed (none loaded)
 );
 COMMENT ON TABLE runs IS 'One row per refresh; per-source outcomes are in run_sources.';
 
 CREATE TABLE IF NOT EXISTS run_sources (
     run_id        BIGINT NOT NULL,
     source        VARCHAR NOT NULL,
-    status        VARCHAR NOT NULL,  -- ok or failed
+    status        VARCHAR NOT NULL,  -- ok, failed, or skipped (not fetched: the snapshot holds none of it)
     documents     INTEGER NOT NULL,  -- documents fetched in this run
     observations  INTEGER NOT NULL,  -- observations those documents yield
     rejected      INTEGER NOT NULL,  -- values that failed validation
-    error         VARCHAR,           -- URL and reason when failed
+    error         VARCHAR,           -- URL and reason when failed; why when skipped
     finished_at   TIMESTAMPTZ,
     PRIMARY KEY (run_id, source)
 );
-COMMENT ON TABLE run_sources IS 'Per run and source: ok or failed, counts, and the error naming URL and reason.';
+COMMENT ON TABLE run_sources IS 'Per run and source: ok, failed or skipped, counts, and the error naming URL and reason (or why it was skipped).';
 
 CREATE TABLE IF NOT EXISTS raw_documents (
     source          VARCHAR NOT NULL,
