@@ -16,7 +16,7 @@ class SnapshotReplayMiddleware:
     """Answers every request from a snapshot's manifest; a URL it lacks is a 404."""
 
     def __init__(self, snapshot: Snapshot):
-        self.snapshot = snapshot
+        self.snapshot = snapshot  # its data_date dates documents whose as-of is not a timestamp
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -30,6 +30,7 @@ class SnapshotReplayMiddleware:
         if entry is None:
             return Response(request.url, status=404, body=b"not in snapshot", request=request)
         request.meta["as_of"] = entry.as_of
+        request.meta["data_date"] = self.snapshot.data_date
         body = self.snapshot.path(entry).read_bytes()
         headers = {"Content-Type": entry.content_type}
         return TextResponse(request.url, status=entry.status, body=body, headers=headers,
