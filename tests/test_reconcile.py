@@ -121,6 +121,10 @@ def test_price_history_change_no_change_disappearance_reappearance(con):
 def test_valid_from_is_the_as_of_timestamp_else_the_fetch_time(con):
     assert valid_from("2026-07-02T00:40:28+08:00", AUG) == datetime(2026, 7, 1, 16, 40, 28, tzinfo=timezone.utc)
     assert valid_from("litellm-1.109.1", AUG) == AUG
+    # in a replay, a label takes the snapshot's date; a timestamp as-of keeps its own
+    snapshot_day = datetime(2026, 8, 21, 20, 2, 24, tzinfo=timezone.utc)
+    assert valid_from("litellm-1.109.1", AUG, snapshot_day) == snapshot_day
+    assert valid_from("2026-07-02T00:40:28+08:00", AUG, snapshot_day) == datetime(2026, 7, 1, 16, 40, 28, tzinfo=timezone.utc)
     assert valid_from(None, AUG) == AUG
     land(con, "openrouter", OR_URL, AUG, OPENROUTER_LARGE, as_of="2026-07-02T00:40:28+08:00")
     reconcile(con, 1, AUG)
