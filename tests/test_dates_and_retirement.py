@@ -219,3 +219,17 @@ def test_on_2026_08_retirements_are_read_and_no_route_retired_before_the_snapsho
                      "WHERE o.status = 'retired' AND h.valid_to IS NULL") == [(0,)]
     assert rows(con, "SELECT count(*) FROM price_history WHERE valid_to < valid_from") == [(0,)]
     con.close()
+
+
+def test_an_aggregator_class_split_evenly_within_one_source_is_settled_by_the_other_listings(con):
+    # models.dev, 2026-08, Phi-4-multimodal-instruct's open_weights: two gateways split (NanoGPT
+    # false, GitHub Models true); Azure's two entries say true, NVIDIA's false. Value order must
+    # not decide it: the listings outside the class (3 true against 2 false) do.
+    land(con, "modelsdev", MODELSDEV_URL, AUG, [
+        ("microsoft/phi-4-multimodal-instruct", "nano-gpt", "open_weights", False),
+        ("microsoft/phi-4-multimodal-instruct", "github-models", "open_weights", True),
+        ("microsoft/phi-4-multimodal-instruct", "nvidia", "open_weights", False),
+        ("phi-4-multimodal-instruct", "azure", "open_weights", True),
+        ("phi-4-multimodal-instruct", "azure-cognitive-services", "open_weights", True)], as_of=MODELSDEV_AS_OF)
+    reconcile(con, 1, AUG)
+    assert rows(con, "SELECT open_weights FROM models WHERE model_id = 'microsoft/phi-4-multimodal-instruct'") == [(True,)]
