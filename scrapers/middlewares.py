@@ -21,6 +21,7 @@ class SnapshotReplayMiddleware:
     """
 
     def __init__(self, snapshot: Snapshot, stats=None):
+        # the snapshot's data_date dates documents whose as-of is not a timestamp
         self.snapshot, self.stats = snapshot, stats
 
     @classmethod
@@ -47,6 +48,7 @@ class SnapshotReplayMiddleware:
             return Response(request.url, status=404, body=b"not in snapshot", request=request)
         self._count(request, "snapshot/answered")
         request.meta["as_of"] = entry.as_of
+        request.meta["data_date"] = self.snapshot.data_date
         body = self.snapshot.path(entry).read_bytes()
         headers = {"Content-Type": entry.content_type}
         return TextResponse(request.url, status=entry.status, body=body, headers=headers,

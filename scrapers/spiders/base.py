@@ -32,6 +32,7 @@ class SourceSpider(scrapy.Spider):
             "fetched_at": datetime.now(timezone.utc).isoformat(),
             "content_type": response.headers.get("Content-Type", b"").decode("latin-1") or None,
             "as_of": response.meta.get("as_of"),
+            "data_date": response.meta.get("data_date"),  # a replayed snapshot's date; None when live
             "required": response.meta.get("required", True),
             "error": None,
             "body": response.body,
@@ -50,6 +51,7 @@ class SourceSpider(scrapy.Spider):
         yield {
             "source": self.name, "url": request.url, "status": status,
             "fetched_at": datetime.now(timezone.utc).isoformat(), "content_type": None,
-            "as_of": request.meta.get("as_of"), "required": request.meta.get("required", True),
+            "as_of": request.meta.get("as_of"), "data_date": request.meta.get("data_date"),
+            "required": request.meta.get("required", True),
             "error": reason, "body": b"",
         }

@@ -40,6 +40,10 @@ CREATE TABLE IF NOT EXISTS raw_documents (
     PRIMARY KEY (source, url, sha256)
 );
 COMMENT ON TABLE raw_documents IS 'Every distinct payload body fetched, verbatim, with its provenance.';
+-- Added after the first warehouses were built (kept in place): when the document's facts took
+-- effect, the data's date: its as_of when a timestamp, else the replayed snapshot's date (the
+-- newest timestamp as_of among its documents), else its fetch time. NULL in rows landed before.
+ALTER TABLE raw_documents ADD COLUMN IF NOT EXISTS effective_at TIMESTAMPTZ;
 
 CREATE TABLE IF NOT EXISTS observations (
     source           VARCHAR NOT NULL,
@@ -76,7 +80,8 @@ COMMENT ON TABLE rejected_observations IS 'Values that failed validation, with t
 
 -- The documents whose observations are current: per source and URL, the latest body that parsed.
 CREATE OR REPLACE VIEW current_documents AS
-SELECT source, url, sha256, as_of, last_fetched_at, last_run_id
+SELECT source, url, sha256, as_of, last_fetched_at, last_run_id,
+       coalesce(effective_at, try_cast(as_of AS TIMESTAMPTZ), fetched_at) AS effective_at
 FROM raw_documents
 WHERE parsed
 QUALIFY row_number() OVER (PARTITION BY source, url ORDER BY last_fetched_at DESC) = 1;
