@@ -45,7 +45,9 @@ def land(con, source, url, fetched_at, facts, as_of=None, run_id=1):
         typed = [v if isinstance(v, Decimal) else None, v if isinstance(v, int) and not isinstance(v, bool) else None,
                  v if isinstance(v, bool) else None, v if isinstance(v, date) else None,
                  v if isinstance(v, str) else None, list(v) if isinstance(v, tuple) else None]
-        con.execute("INSERT INTO observations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        con.execute("INSERT INTO observations (source, url, document_sha256, fetched_at, as_of, model_id, provider_id, "
+                    "field, value_decimal, value_int, value_bool, value_date, value_text, value_list, unit, note) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [o.source, o.url, o.document_sha256, o.fetched_at, o.as_of, o.model_id, o.provider_id, o.field,
                      *typed, o.unit, o.note])
 
