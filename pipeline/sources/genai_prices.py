@@ -8,7 +8,8 @@ still to come is not yet in force. Every component of every set is also read as 
 `price_usd_per_mtok` observation (its `PriceKey`): tiers ({base, tiers: [{start, price}]}, a
 cliff applying strictly above `start`), `cache_write_1h_mtok` and the audio, image and video
 prices, the other sets of a history with their start and end dates (not in force), and
-time-of-day sets (`start_time`/`end_time`, DeepSeek's off-peak hours) with their hours.
+time-of-day sets (`start_time`/`end_time`, DeepSeek's off-peak hours) with their hours. In a set
+with tiers, a flat price is the same at every prompt size, so it is also stated at each tier.
 The feed states no service tier: every price is the standard tier.
 """
 from __future__ import annotations
@@ -102,10 +103,17 @@ def _components(out: Extraction, model_id: str, provider_id: str, history: list[
                        .replace("Z ", " "), in_force=True)
         elif starts:
             key.update(ends_on=starts[0])
+        thresholds = sorted({t["start"] for v in entry.prices.values() if isinstance(v, dict)
+                             for t in (v.get("tiers") if isinstance(v.get("tiers"), list) else [])
+                             if isinstance(t, dict) and isinstance(t.get("start"), int) and t["start"] > 0})
         for raw_key, component in COMPONENTS.items():
             value = entry.prices.get(raw_key)
             if value is None:
                 continue
+            if not isinstance(value, dict):  # a flat price is the same at every prompt size: stated at each tier
+                for start in thresholds:
+                    add_price(out, model_id, provider_id, value, component=component, threshold_tokens=start,
+                              note="a flat price in a tiered set: the same above every threshold", **key)
             base_done = key["in_force"] and not constraint.get("start_time") and raw_key in BASE_FIELDS
             tiers: list[Any] = []
             if isinstance(value, dict):

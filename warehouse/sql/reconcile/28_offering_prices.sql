@@ -3,7 +3,8 @@
 -- offerings' four price columns (implausible values left out as there); the others come from
 -- price_usd_per_mtok observations with their price key.
 --
--- A price key is (component, service_tier, threshold_tokens, hours, starts_on). Silence is not
+-- A price key is (component, service_tier, threshold_tokens, hours, starts_on, ends_on, in_force):
+-- a stated history's past, current and upcoming prices are separate rows. Silence is not
 -- a statement: per model, provider and variant the `preferred` row of each current, in-force key
 -- is the offering order's first source stating it (precedence.yaml), so a tier, batch or cache
 -- price only one source states holds for that provider; two sources stating different values
@@ -29,10 +30,10 @@ keyed AS (
     FROM _offer_obs WHERE field = 'price_usd_per_mtok')
 SELECT model_id, provider_id, source, route, any_value(variant) AS variant, component, service_tier,
        threshold_tokens, bool_or(threshold_inclusive) AS threshold_inclusive, hours,
-       max(usd_per_mtok) AS usd_per_mtok, starts_on, max(ends_on) AS ends_on, bool_or(in_force) AS in_force,
-       min(valid_from) AS valid_from
+       max(usd_per_mtok) AS usd_per_mtok, starts_on, ends_on, in_force, min(valid_from) AS valid_from
 FROM keyed
-GROUP BY model_id, provider_id, source, route, component, service_tier, threshold_tokens, hours, starts_on;
+GROUP BY model_id, provider_id, source, route, component, service_tier, threshold_tokens, hours, starts_on, ends_on,
+         in_force;
 
 -- Close the open rows whose key is gone or whose value changed; open rows for new or changed keys.
 CREATE OR REPLACE TEMP TABLE _price_closing AS
@@ -40,7 +41,7 @@ WITH source_time AS (
     SELECT source, max(coalesce(try_cast(as_of AS TIMESTAMPTZ), last_fetched_at)) AS at
     FROM current_documents GROUP BY source)
 SELECT o.model_id, o.provider_id, o.source, o.route, o.component, o.service_tier, o.threshold_tokens,
-       o.hours, o.starts_on,
+       o.hours, o.starts_on, o.ends_on, o.in_force,
        greatest(coalesce(n.valid_from, st.at, (SELECT now FROM _reconcile_run)), o.valid_from) AS closed_at,
        n.model_id IS NOT NULL AS changed
 FROM offering_prices o
@@ -48,17 +49,18 @@ LEFT JOIN _price_now n
   ON n.model_id = o.model_id AND n.provider_id = o.provider_id AND n.source = o.source AND n.route = o.route
  AND n.component = o.component AND n.service_tier = o.service_tier AND n.threshold_tokens = o.threshold_tokens
  AND n.hours IS NOT DISTINCT FROM o.hours AND n.starts_on IS NOT DISTINCT FROM o.starts_on
+ AND n.ends_on IS NOT DISTINCT FROM o.ends_on AND n.in_force = o.in_force
 LEFT JOIN source_time st ON st.source = o.source
 WHERE o.valid_to IS NULL
-  AND (n.model_id IS NULL OR n.usd_per_mtok <> o.usd_per_mtok OR n.threshold_inclusive <> o.threshold_inclusive
-       OR n.in_force <> o.in_force OR n.ends_on IS DISTINCT FROM o.ends_on);
+  AND (n.model_id IS NULL OR n.usd_per_mtok <> o.usd_per_mtok OR n.threshold_inclusive <> o.threshold_inclusive);
 
 UPDATE offering_prices AS h SET valid_to = c.closed_at, preferred = false
 FROM _price_closing c
 WHERE h.valid_to IS NULL AND h.model_id = c.model_id AND h.provider_id = c.provider_id AND h.source = c.source
   AND h.route = c.route AND h.component = c.component AND h.service_tier = c.service_tier
   AND h.threshold_tokens = c.threshold_tokens AND h.hours IS NOT DISTINCT FROM c.hours
-  AND h.starts_on IS NOT DISTINCT FROM c.starts_on;
+  AND h.starts_on IS NOT DISTINCT FROM c.starts_on AND h.ends_on IS NOT DISTINCT FROM c.ends_on
+  AND h.in_force = c.in_force;
 
 INSERT INTO offering_prices BY NAME
 SELECT n.* EXCLUDE (valid_from), coalesce(c.closed_at, n.valid_from) AS valid_from, NULL AS valid_to, false AS preferred
@@ -67,18 +69,20 @@ LEFT JOIN offering_prices o
   ON o.valid_to IS NULL AND o.model_id = n.model_id AND o.provider_id = n.provider_id AND o.source = n.source
  AND o.route = n.route AND o.component = n.component AND o.service_tier = n.service_tier
  AND o.threshold_tokens = n.threshold_tokens AND o.hours IS NOT DISTINCT FROM n.hours
- AND o.starts_on IS NOT DISTINCT FROM n.starts_on
+ AND o.starts_on IS NOT DISTINCT FROM n.starts_on AND o.ends_on IS NOT DISTINCT FROM n.ends_on
+ AND o.in_force = n.in_force
 LEFT JOIN _price_closing c
   ON c.changed AND c.model_id = n.model_id AND c.provider_id = n.provider_id AND c.source = n.source
  AND c.route = n.route AND c.component = n.component AND c.service_tier = n.service_tier
  AND c.threshold_tokens = n.threshold_tokens AND c.hours IS NOT DISTINCT FROM n.hours
- AND c.starts_on IS NOT DISTINCT FROM n.starts_on
+ AND c.starts_on IS NOT DISTINCT FROM n.starts_on AND c.ends_on IS NOT DISTINCT FROM n.ends_on
+ AND c.in_force = n.in_force
 WHERE o.model_id IS NULL;
 
 -- preferred: per model, provider, variant and price key, the offering order's first source.
 CREATE OR REPLACE TEMP TABLE _price_ranked AS
 SELECT p.model_id, p.provider_id, p.source, p.route, p.variant, p.component, p.service_tier, p.threshold_tokens,
-       p.hours, p.starts_on, p.usd_per_mtok,
+       p.hours, p.starts_on, p.ends_on, p.in_force, p.usd_per_mtok,
        row_number() OVER (PARTITION BY p.model_id, p.provider_id, coalesce(p.variant, ''), p.component,
                                        p.service_tier, p.threshold_tokens, coalesce(p.hours, '')
                           ORDER BY coalesce(s.offering_rank, 99), p.valid_from DESC, p.route, p.source) = 1 AS preferred
@@ -92,6 +96,7 @@ FROM (SELECT o.rowid AS id, r.preferred FROM offering_prices o
         ON r.model_id = o.model_id AND r.provider_id = o.provider_id AND r.source = o.source AND r.route = o.route
        AND r.component = o.component AND r.service_tier = o.service_tier AND r.threshold_tokens = o.threshold_tokens
        AND r.hours IS NOT DISTINCT FROM o.hours AND r.starts_on IS NOT DISTINCT FROM o.starts_on
+       AND r.ends_on IS NOT DISTINCT FROM o.ends_on AND r.in_force = o.in_force
       WHERE o.valid_to IS NULL) r
 WHERE h.rowid = r.id AND h.preferred IS DISTINCT FROM coalesce(r.preferred, false);
 
