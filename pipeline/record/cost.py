@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from functools import cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -175,6 +176,30 @@ class Profile(_Frozen):
         return (f"{self.requests_per_month:,} requests a month of {self.input_tokens_per_request:,} input tokens "
                 f"({self.cached_share * 100:.0f}% read from cache) and {self.output_tokens_per_request:,} output "
                 f"tokens, {self.service_tier} tier")
+
+
+class ProfileFile(_Frozen):
+    """Schema of `pipeline/profiles.yaml`."""
+
+    default: str
+    profiles: list[Profile] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _names(self) -> ProfileFile:
+        names = [p.name for p in self.profiles]
+        if len(set(names)) != len(names):
+            raise ValueError(f"profile names repeat: {sorted(n for n in set(names) if names.count(n) > 1)}")
+        if self.default not in names:
+            raise ValueError(f"default {self.default!r} is not a profile: {names}")
+        return self
+
+
+@cache
+def profiles() -> ProfileFile:
+    """The curated workload profiles."""
+    from pipeline import curated
+
+    return curated.load("profiles.yaml", ProfileFile)
 
 
 class RouteCost(_Frozen):
