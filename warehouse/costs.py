@@ -28,7 +28,7 @@ class RouteFacts:
     source: str
     variant: str | None
     rows: list[PriceRow] = field(default_factory=list)
-    context_windows: dict[str, int] = field(default_factory=dict)  # source -> stated window
+    context_windows: dict[str, int] = field(default_factory=dict)  # source -> the largest window it states
 
     @property
     def free_tier(self) -> bool:
@@ -48,38 +48,48 @@ class RouteCost:
 
 
 ROUTES_SQL = """
-SELECT o.provider_id, coalesce(p.name, o.provider_id), o.route, o.source, o.variant,
+SELECT o.model_id, o.provider_id, coalesce(p.name, o.provider_id), o.route, o.source, o.variant,
        (SELECT list({'source': g.source, 'context_window': g.context_window} ORDER BY g.source)
         FROM offerings g WHERE g.active AND g.model_id = o.model_id AND g.provider_id = o.provider_id
           AND g.variant IS NOT DISTINCT FROM o.variant AND g.context_window IS NOT NULL) AS windows
 FROM offerings o LEFT JOIN providers p USING (provider_id)
-WHERE o.active AND coalesce(o.preferred, true) AND o.model_id = $model
+WHERE o.active AND coalesce(o.preferred, true) AND o.model_id IN (SELECT unnest($models))
   AND ($provider IS NULL OR o.provider_id = $provider)
-ORDER BY lower(coalesce(p.name, o.provider_id)), o.route, o.source
+ORDER BY o.model_id, lower(coalesce(p.name, o.provider_id)), o.route, o.source
 """
 
 PRICES_SQL = """
-SELECT provider_id, variant, component, service_tier, threshold_tokens, threshold_inclusive, usd_per_mtok, source, route
+SELECT model_id, provider_id, variant, component, service_tier, threshold_tokens, threshold_inclusive, usd_per_mtok,
+       source, route
 FROM offering_prices
-WHERE preferred AND valid_to IS NULL AND in_force AND hours IS NULL AND model_id = $model
+WHERE preferred AND valid_to IS NULL AND in_force AND hours IS NULL AND model_id IN (SELECT unnest($models))
   AND ($provider IS NULL OR provider_id = $provider)
+ORDER BY ALL
 """
 
 
 def route_facts(con: duckdb.DuckDBPyConnection, model_id: str, provider_id: str | None = None) -> list[RouteFacts]:
     """The active routes of a model (optionally at one provider) with their price rows."""
-    params = {"model": model_id, "provider": provider_id}
-    rows: dict[tuple[str, str | None], list[PriceRow]] = defaultdict(list)
-    for provider, variant, component, tier, threshold, inclusive, usd, source, route in con.execute(
+    return routes_of(con, [model_id], provider_id).get(model_id, [])
+
+
+def routes_of(con: duckdb.DuckDBPyConnection, model_ids: list[str],
+              provider_id: str | None = None) -> dict[str, list[RouteFacts]]:
+    """Route facts for many models in two queries."""
+    params = {"models": sorted(set(model_ids)), "provider": provider_id}
+    rows: dict[tuple[str, str, str | None], list[PriceRow]] = defaultdict(list)
+    for model, provider, variant, component, tier, threshold, inclusive, usd, source, route in con.execute(
             PRICES_SQL, params).fetchall():
-        rows[(provider, variant)].append(PriceRow(
+        rows[(model, provider, variant)].append(PriceRow(
             component=component, service_tier=tier, threshold_tokens=threshold, threshold_inclusive=inclusive,
             usd_per_mtok=usd, source=source, route=route))
-    out = []
-    for provider, name, route, source, variant, windows in con.execute(ROUTES_SQL, params).fetchall():
-        out.append(RouteFacts(provider_id=provider, provider=name, route=route, source=source, variant=variant,
-                              rows=rows.get((provider, variant), []),
-                              context_windows={w["source"]: w["context_window"] for w in windows or []}))
+    out: dict[str, list[RouteFacts]] = defaultdict(list)
+    for model, provider, name, route, source, variant, windows in con.execute(ROUTES_SQL, params).fetchall():
+        stated: dict[str, int] = {}
+        for w in windows or []:  # a source listing the route twice: its larger window
+            stated[w["source"]] = max(stated.get(w["source"], 0), w["context_window"])
+        out[model].append(RouteFacts(provider_id=provider, provider=name, route=route, source=source, variant=variant,
+                                     rows=rows.get((model, provider, variant), []), context_windows=stated))
     return out
 
 
@@ -106,3 +116,14 @@ def cost_route(facts: RouteFacts, usage: Usage) -> RouteCost:
 def route_costs(con: duckdb.DuckDBPyConnection, model_id: str, usage: Usage,
                 provider_id: str | None = None) -> list[RouteCost]:
     return [cost_route(f, usage) for f in route_facts(con, model_id, provider_id)]
+
+
+def cheapest_for(routes: list[RouteFacts], usage: Usage) -> tuple[Decimal | None, list[RouteCost], list[RouteCost]]:
+    """(lowest known cost, the routes at it, every priced route's cost) among routes that are not a
+    free tier: what a profile's monthly cost is."""
+    costs = [cost_route(f, usage) for f in routes if not f.free_tier]
+    known = [c for c in costs if c.usd is not None]
+    if not known:
+        return None, [], costs
+    low = min(c.usd for c in known)
+    return low, [c for c in known if c.usd == low], costs
