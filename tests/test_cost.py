@@ -249,3 +249,58 @@ def test_the_pair_tables_profile_sql_matches_the_engine_on_every_route(august):
     known = Counter(name for (_, _, _, name), usd in sql.items() if usd is not None)
     assert all(known[n] > 0 for n in shapes), known  # every profile prices some route
     assert len(sql) > 50_000
+
+
+# --- versus cost -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def august_file(august, tmp_path_factory):
+    path = tmp_path_factory.mktemp("cost") / "august.duckdb"
+    august.execute(f"ATTACH '{path}' AS copy")
+    try:
+        august.execute("COPY FROM DATABASE memory TO copy")
+    finally:
+        august.execute("DETACH copy")
+    return path
+
+
+def _versus(*args: str):
+    import subprocess
+    import sys
+
+    from tests.conftest import PROJECT_ROOT
+
+    return subprocess.run([sys.executable, "-m", "flows.cli", "cost", *args], capture_output=True, text=True,
+                          cwd=PROJECT_ROOT, timeout=120)
+
+
+def test_versus_cost_prints_every_route_with_its_breakdown_as_json(august_file):
+    proc = _versus("claude-sonnet-4-5", "--provider", "anthropic", "--input-tokens", "250000",
+                   "--cache-read-tokens", "100000", "--output-tokens", "1000", "--format", "json", "--db", str(august_file))
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["model_id"] == "anthropic/claude-sonnet-4.5" and out["usage"]["input_tokens"] == 250_000
+    (route,) = out["routes"]
+    assert (route["provider_id"], route["usd"], route["unknown_components"]) == ("anthropic", "0.9825", [])
+    assert route["tier"]["threshold_tokens"] == 200_000 and route["tier"]["threshold_inclusive"] is False
+    assert [(b["component"], b["tokens"], b["usd"]) for b in route["breakdown"]] == [
+        ("input", 150_000, "0.9"), ("cache_read", 100_000, "0.06"), ("output", 1_000, "0.0225")]
+    assert "context window disagreement" in route["notes"][0]
+
+    batch = json.loads(_versus("google/gemini-2.5-pro", "--input-tokens", "250000", "--output-tokens", "1000",
+                               "--batch", "--format", "json", "--db", str(august_file)).stdout)
+    by_provider = {r["provider_id"]: r for r in batch["routes"]}
+    assert by_provider["google"]["usd"] == "0.32"
+    assert len(batch["routes"]) > 5 and any(r["usd"] is None and "input (batch)" in r["unknown_components"]
+                                            for r in batch["routes"])
+
+
+def test_versus_cost_prices_a_month_of_a_profile_and_explains_bad_input(august_file):
+    proc = _versus("google/gemini-2.5-pro", "--provider", "google", "--profile", "long-context", "--db", str(august_file))
+    assert proc.returncode == 0, proc.stderr
+    # 1,000 requests of 250,000 input tokens at $2.50/1M and 2,000 output at $15/1M
+    assert "$655" in proc.stdout and "above 200,000 prompt tokens" in proc.stdout
+    bad = _versus("google/gemini-2.5-pro", "--input-tokens", "10", "--output-tokens", "1", "--cache-read-tokens", "20",
+                  "--db", str(august_file))
+    assert bad.returncode == 2 and "cannot exceed" in bad.stderr
+    assert "no profile 'nope'" in _versus("google/gemini-2.5-pro", "--profile", "nope", "--db", str(august_file)).stderr
