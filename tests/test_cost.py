@@ -304,3 +304,14 @@ def test_versus_cost_prices_a_month_of_a_profile_and_explains_bad_input(august_f
                   "--db", str(august_file))
     assert bad.returncode == 2 and "cannot exceed" in bad.stderr
     assert "no profile 'nope'" in _versus("google/gemini-2.5-pro", "--profile", "nope", "--db", str(august_file)).stderr
+
+
+def test_offering_prices_and_the_profiles_table_are_documented(con):
+    for table in ("offering_prices", "comparison_profiles"):
+        assert con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = ?", [table]).fetchone()[0]
+        missing = con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND comment IS NULL",
+                              [table]).fetchall()
+        assert not missing, (table, missing)
+    assert not con.execute("SELECT column_name FROM duckdb_columns() WHERE comment IS NULL AND (column_name LIKE "
+                           "'price\\_%' ESCAPE '\\' AND table_name = 'observations' OR column_name = 'profile_costs')"
+                           ).fetchall()

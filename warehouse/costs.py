@@ -9,13 +9,14 @@ and the disagreement is noted.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import duckdb
 
-from pipeline.record.cost import Cost, PriceRow, Usage, price
+from pipeline.record.cost import Cost, PriceRow, Profile, Usage, price, profiles
+from pipeline.record.schema import ProfileSide
 
 FREE_VARIANT = "free"
 
@@ -127,3 +128,19 @@ def cheapest_for(routes: list[RouteFacts], usage: Usage) -> tuple[Decimal | None
         return None, [], costs
     low = min(c.usd for c in known)
     return low, [c for c in known if c.usd == low], costs
+
+
+def profile_sides(routes: list[RouteFacts], profile_list: list[Profile] | None = None) -> list[tuple[Profile, ProfileSide]]:
+    """A model's monthly cost under each workload profile, on its cheapest route for that profile;
+    when no route prices it, what the routes leave unknown (most frequent first, at most three)."""
+    out = []
+    for profile in profile_list if profile_list is not None else profiles().profiles:
+        low, at, costs = cheapest_for(routes, profile.usage)
+        if low is not None:
+            out.append((profile, ProfileSide(usd=low, providers=sorted({c.facts.provider_id for c in at}))))
+            continue
+        missing = Counter(m if not m.startswith("context window") else "a context window that fits the prompt"
+                          for c in costs for m in c.cost.unknown_components)
+        reasons = [m for m, _ in sorted(missing.items(), key=lambda kv: (-kv[1], kv[0]))[:3]] or ["no priced route"]
+        out.append((profile, ProfileSide(unknown=reasons)))
+    return out

@@ -99,6 +99,14 @@ CREATE TABLE IF NOT EXISTS comparison_profiles (
 );
 COMMENT ON TABLE comparison_profiles IS 'The workload profiles (pipeline/profiles.yaml) the latest comparison refresh priced: a month of requests of one shape.';
 COMMENT ON COLUMN comparison_profiles.cache_read_tokens_per_request IS 'The part of each prompt read from cache (input_tokens_per_request * cached_share).';
+COMMENT ON COLUMN comparison_profiles.profile IS 'Profile name (pipeline/profiles.yaml).';
+COMMENT ON COLUMN comparison_profiles.position IS 'Order of the profile in the file and in the profile_costs lists.';
+COMMENT ON COLUMN comparison_profiles.is_default IS 'The profile the records'' headline traffic is.';
+COMMENT ON COLUMN comparison_profiles.description IS 'What the workload is.';
+COMMENT ON COLUMN comparison_profiles.requests_per_month IS 'Requests a month.';
+COMMENT ON COLUMN comparison_profiles.input_tokens_per_request IS 'The whole prompt, cached part included; it picks the price tier.';
+COMMENT ON COLUMN comparison_profiles.output_tokens_per_request IS 'Output tokens per request, reasoning included.';
+COMMENT ON COLUMN comparison_profiles.service_tier IS 'standard, batch, flex or priority.';
 COMMENT ON COLUMN comparisons.profile_costs IS 'Per workload profile (comparison_profiles order): each model''s USD a month on its cheapest route for that profile and the providers there (NULL: unknown), and the gap.';
 COMMENT ON TABLE comparisons IS 'One row per pair of tracked models, model_a < model_b by model_id (unique; no index, to keep 1M-row rewrites cheap): the figures the comparison record of the pair shows.';
 COMMENT ON COLUMN comparisons.a_input_usd_per_mtok IS 'Cheapest input price of model_a among its priced routes, USD per million tokens; a_input_providers lists every provider at that price.';
