@@ -315,3 +315,33 @@ def test_offering_prices_and_the_profiles_table_are_documented(con):
     assert not con.execute("SELECT column_name FROM duckdb_columns() WHERE comment IS NULL AND (column_name LIKE "
                            "'price\\_%' ESCAPE '\\' AND table_name = 'observations' OR column_name = 'profile_costs')"
                            ).fetchall()
+
+
+def test_every_record_prices_every_profile_or_says_what_is_unknown(august):
+    """Each record's profiles are its two models' sides, so every model having all five, each a cost
+    or the components no route states, is every record having them."""
+    from pipeline.record.render import render
+    from warehouse.costs import profile_sides
+    from warehouse.records import pair_record
+
+    names = [p.name for p in profiles().profiles]
+    tracked = [m for m, in august.execute(
+        "SELECT DISTINCT model_id FROM offerings WHERE active AND input_usd_per_mtok IS NOT NULL").fetchall()]
+    routes = routes_of(august, tracked)
+    priced = Counter()
+    for model in tracked:
+        sides = profile_sides(routes.get(model, []))
+        assert [p.name for p, _ in sides] == names
+        assert all((s.usd is None) == bool(s.unknown) for _, s in sides), model
+        priced[sum(s.usd is not None for _, s in sides)] += 1
+    assert sum(n for k, n in priced.items() if k >= 3) > 500, priced
+
+    record = pair_record(august, "google/gemini-2.5-pro", "anthropic/claude-sonnet-4.5")
+    assert [p.name for p in record.profiles] == names and len(names) >= 3
+    chat = record.profiles[0]
+    assert chat.a.usd == record.side_a.monthly.usd and chat.b.usd == record.side_b.monthly.usd  # the headline's
+    batch = {p.name: p for p in record.profiles}["batch"]
+    assert "google" in batch.a.providers and batch.a.usd == Decimal("212.5")  # 100M x 0.625 + 30M x 5, per million
+    page = json.loads(render(record, "json"))
+    assert Decimal(page["profiles"][4]["a"]["usd"]) == Decimal("212.5") and page["profiles"][4]["name"] == "batch"
+    assert "| long-context |" in render(record, "md")
