@@ -14,14 +14,13 @@ Pure and exact (Decimal). The rules, which `warehouse/sql/30_comparisons.sql` fo
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from pipeline.observation import SERVICE_TIERS, ServiceTier
+from pipeline.observation import ServiceTier
 
 MILLION = Decimal(1_000_000)
 PARTS = ("input", "cache_read", "cache_write_5m", "cache_write_1h", "output")  # the components a usage needs
@@ -200,24 +199,3 @@ def profiles() -> ProfileFile:
     from pipeline import curated
 
     return curated.load("profiles.yaml", ProfileFile)
-
-
-class RouteCost(_Frozen):
-    """A route's cost under one usage."""
-
-    provider_id: str
-    route: str
-    source: str
-    cost: Cost
-
-
-def cheapest(costs: Sequence[RouteCost]) -> list[RouteCost]:
-    """The routes at the lowest known cost (ties all listed); empty when no cost is known."""
-    known = [c for c in costs if c.cost.usd is not None]
-    if not known:
-        return []
-    low = min(c.cost.usd for c in known)
-    return [c for c in known if c.cost.usd == low]
-
-
-ServiceTierName = Literal[SERVICE_TIERS]  # type: ignore[valid-type]
