@@ -12,7 +12,6 @@ import duckdb
 import pyarrow as pa
 
 from pipeline.observation import Document, Extraction, Observation, SourceError
-from pipeline.sources import extract
 
 PRICE_COLUMNS = ["price_component", "price_service_tier", "price_threshold_tokens", "price_threshold_inclusive",
                  "price_starts_on", "price_ends_on", "price_hours", "price_in_force"]
@@ -149,6 +148,8 @@ def _load_document(con, run_id: int, folder: Path, meta: dict, outcome: SourceLo
     doc = Document(body=(folder / "bodies" / meta["sha256"]).read_bytes(),
                    **{k: meta[k] for k in ("source", "url", "fetched_at", "status", "content_type", "as_of", "sha256")})
     try:
+        from pipeline.sources import extract  # here: the extractors (and bs4) load only when a document does
+
         result, error = extract(doc), None
     except SourceError as exc:
         result, error = None, exc.reason
