@@ -10,7 +10,8 @@ cliff applying strictly above `start`), `cache_write_1h_mtok` and the audio, ima
 prices, the other sets of a history with their start and end dates (not in force), and
 time-of-day sets (`start_time`/`end_time`, DeepSeek's off-peak hours) with their hours. In a set
 with tiers, a flat price is the same at every prompt size, so it is also stated at each tier.
-The feed states no service tier: every price is the standard tier.
+The feed states no service tier: every price is the standard tier. `deprecated: true` marks
+the route deprecated (no date is stated).
 """
 from __future__ import annotations
 
@@ -44,6 +45,7 @@ class Model(Shape):
     name: Any = None
     context_window: Any = None
     prices_checked: Any = None
+    deprecated: Any = None
     prices: list[PriceSet]
 
     @field_validator("prices", mode="before")
@@ -70,6 +72,8 @@ def extract(doc: Document) -> Extraction:
             add("name", model.name)
             add("context_window", model.context_window)
             add("prices_checked", model.prices_checked)
+            if model.deprecated is True:
+                add("deprecated", True, note="genai-prices deprecated")
             try:
                 prices, note = _in_force(model.prices, as_of)
             except ValueError as exc:

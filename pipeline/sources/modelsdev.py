@@ -2,11 +2,12 @@
 `models.json` (model facts keyed 'vendor/model', no costs).
 
 models.dev writes 0 for a limit it does not know, so a zero limit is left out rather than
-emitted or rejected. A `status` of 'deprecated' carries no date, so it yields no
-`deprecation_date`. Price components beyond the four base prices are `price_usd_per_mtok`
-observations: `cost.tiers` ({input, output, cache_read, cache_write, tier: {size}}: the tier
-applies strictly above `size` prompt tokens), the legacy `context_over_200k` (a tier above
-200,000), `input_audio`, `output_audio` and `reasoning`. The spelling variants `cached_input`,
+emitted or rejected. A `status` of 'deprecated' carries no date: it yields `deprecated` (true),
+never a `deprecation_date`; other statuses ('alpha', 'beta') say nothing about retirement.
+Price components beyond the four base prices are `price_usd_per_mtok` observations:
+`cost.tiers` ({input, output, cache_read, cache_write, tier: {size}}: the tier applies strictly
+above `size` prompt tokens), the legacy `context_over_200k` (a tier above 200,000),
+`input_audio`, `output_audio` and `reasoning`. The spelling variants `cached_input`,
 `cache_input` and `cached_write` a few entries use are not read, nor `image`, `citation` and
 `request`.
 """
@@ -41,6 +42,7 @@ class Entry(Shape):
     tool_call: Any = None
     structured_output: Any = None
     license: Any = None
+    status: Any = None
     limit: dict[str, Any] = {}
     cost: dict[str, Any] | None = None
     modalities: dict[str, Any] = {}
@@ -92,6 +94,8 @@ def _emit(out: Extraction, model_id: str, provider_id: str | None, entry: Entry)
     add("supports_structured_outputs", entry.structured_output)
     add("hugging_face_id", _hugging_face_id(entry.weights))
     add("license", entry.license)
+    if entry.status == "deprecated":
+        add("deprecated", True, note="models.dev status 'deprecated'")
 
 
 def _hugging_face_id(weights: list[dict[str, Any]]) -> str | None:

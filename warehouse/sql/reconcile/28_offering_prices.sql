@@ -79,7 +79,8 @@ LEFT JOIN _price_closing c
  AND c.in_force = n.in_force
 WHERE o.model_id IS NULL;
 
--- preferred: per model, provider, variant and price key, the offering order's first source.
+-- preferred: per model, provider, variant and price key, the offering order's first source among
+-- the active offerings.
 CREATE OR REPLACE TEMP TABLE _price_ranked AS
 SELECT p.model_id, p.provider_id, p.source, p.route, p.variant, p.component, p.service_tier, p.threshold_tokens,
        p.hours, p.starts_on, p.ends_on, p.in_force, p.usd_per_mtok,
@@ -87,7 +88,9 @@ SELECT p.model_id, p.provider_id, p.source, p.route, p.variant, p.component, p.s
                                        p.service_tier, p.threshold_tokens, coalesce(p.hours, '')
                           ORDER BY coalesce(s.offering_rank, 99), p.valid_from DESC, p.route, p.source) = 1 AS preferred
 FROM offering_prices p
-LEFT JOIN _source_rank s USING (source)
+JOIN offerings o ON o.model_id = p.model_id AND o.provider_id = p.provider_id AND o.source = p.source
+                AND o.route = p.route AND o.active  -- a retired route prices nothing
+LEFT JOIN _source_rank s ON s.source = p.source
 WHERE p.valid_to IS NULL AND p.in_force;
 
 UPDATE offering_prices AS h SET preferred = coalesce(r.preferred, false)
