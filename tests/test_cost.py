@@ -345,3 +345,23 @@ def test_every_record_prices_every_profile_or_says_what_is_unknown(august):
     page = json.loads(render(record, "json"))
     assert Decimal(page["profiles"][4]["a"]["usd"]) == Decimal("212.5") and page["profiles"][4]["name"] == "batch"
     assert "| long-context |" in render(record, "md")
+
+
+def test_a_retired_route_is_never_priced(con):
+    """LiteLLM states Azure's Mistral Large 2407 retired on 2025-05-13 (2026-08 snapshot)."""
+    from tests.test_dates_and_retirement import AZURE_LARGE, LABEL, SNAPSHOT_DAY, anchor
+    from tests.test_reconcile import LITELLM_URL, land
+    from warehouse.comparisons import _write_profiles
+    from warehouse.reconcile import reconcile
+
+    anchor(con)
+    land(con, "litellm", LITELLM_URL, AUG, AZURE_LARGE, as_of=LABEL, data_date=SNAPSHOT_DAY)
+    reconcile(con, 1, AUG)
+    assert con.execute("SELECT count(*), count(*) FILTER (WHERE preferred) FROM offering_prices "
+                       "WHERE route = 'azure_ai/mistral-large-2407'").fetchone() == (2, 0)
+    assert route_costs(con, "mistralai/mistral-large-2407", Usage(input_tokens=1_000, output_tokens=10), "azure") == []
+    _write_profiles(con)
+    assert not con.execute("SELECT * FROM comparison_route_profile_costs() WHERE provider_id = 'azure'").fetchall()
+    # OpenRouter's live route is priced (its input price only: the output part is unknown)
+    (live,) = route_costs(con, "mistralai/mistral-large-2407", Usage(input_tokens=1_000, output_tokens=10))
+    assert live.facts.provider_id == "openrouter" and live.cost.unknown_components == ["output"]
