@@ -49,7 +49,9 @@ def land(con, source, url, fetched_at, facts, as_of=None, run_id=1, data_date=No
         typed = [v if isinstance(v, Decimal) else None, v if isinstance(v, int) and not isinstance(v, bool) else None,
                  v if isinstance(v, bool) else None, v if isinstance(v, date) else None,
                  v if isinstance(v, str) else None, list(v) if isinstance(v, tuple) else None]
-        con.execute("INSERT INTO observations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        con.execute("INSERT INTO observations (source, url, document_sha256, fetched_at, as_of, model_id, provider_id, "
+                    "field, value_decimal, value_int, value_bool, value_date, value_text, value_list, unit, note) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [o.source, o.url, o.document_sha256, o.fetched_at, o.as_of, o.model_id, o.provider_id, o.field,
                      *typed, o.unit, o.note])
 
@@ -337,6 +339,7 @@ class Shared:
         load_snapshot(self.con, folder / "2026-08", AUG, 2)
         self.august = reconcile(self.con, 2, AUG)
         self.history = rows(self.con, "SELECT * FROM price_history ORDER BY ALL")
+        self.component_history = rows(self.con, "SELECT * FROM offering_prices ORDER BY ALL")
         self.again = reconcile(self.con, 3, AUG)
 
 
@@ -402,3 +405,19 @@ def test_most_priced_chat_model_ids_resolve(shared):
     assert resolved / total >= 0.95
     assert {r.source for r in report} == {"genai_prices", "litellm", "modelsdev", "openrouter"}
     assert shared.again.seconds < 60  # a few seconds on a laptop; generous for a loaded CI machine
+
+
+def test_offering_prices_keep_their_history_across_snapshots(shared):
+    """2026-01 then 2026-08: changed components close their row and open one; a rerun adds nothing."""
+    assert rows(shared.con, "SELECT * FROM offering_prices ORDER BY ALL") == shared.component_history
+    (dupes,) = rows(shared.con, """SELECT count(*) FROM (SELECT 1 FROM offering_prices WHERE valid_to IS NULL
+        GROUP BY model_id, provider_id, source, route, component, service_tier, threshold_tokens, hours, starts_on,
+                 ends_on, in_force HAVING count(*) > 1)""")
+    assert dupes == (0,)
+    # Gemini 2.5 Pro at Google: its >200k tier for input, output and cache reads, at several service tiers
+    changed = rows(shared.con, """SELECT count(*) FROM offering_prices o JOIN offering_prices c
+        USING (model_id, provider_id, source, route, component, service_tier, threshold_tokens)
+        WHERE o.valid_to IS NULL AND c.valid_to = o.valid_from AND c.usd_per_mtok <> o.usd_per_mtok""")[0][0]
+    assert changed > 10
+    assert rows(shared.con, """SELECT count(*) FROM offering_prices WHERE valid_to IS NULL AND preferred
+        AND model_id = 'google/gemini-2.5-pro' AND provider_id = 'google' AND threshold_tokens = 200000""")[0][0] >= 6

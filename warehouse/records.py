@@ -17,6 +17,7 @@ from datetime import date
 import duckdb
 
 from pipeline.record.build import build_record, side_figures
+from warehouse.costs import profile_sides, routes_of
 from pipeline.record.schema import (CAPABILITIES, Candidate, Capability, ComparisonRecord, Conflict, ModelFacts, Route,
                                     SourceDocument, Specs, TrafficProfile)
 
@@ -195,10 +196,13 @@ class RecordBuilder:
             self.facts = load_facts(con, ids)
             self.documents = load_documents(con, ids)
             self.figures = {m: side_figures(f, self.traffic) for m, f in self.facts.items()}
+            routes = routes_of(con, list(self.facts))
+            self.profiles = {m: profile_sides(routes.get(m, [])) for m in self.facts}
 
     def record(self, a: str, b: str, reviewed: date | None = None) -> ComparisonRecord:
         return build_record(self.facts[a], self.facts[b], self.documents.get(a, []) + self.documents.get(b, []),
-                            self.traffic, reviewed, (self.figures[a], self.figures[b]))
+                            self.traffic, reviewed, (self.figures[a], self.figures[b]),
+                            (self.profiles[a], self.profiles[b]))
 
 
 def pair_record(con: duckdb.DuckDBPyConnection, a: str, b: str,

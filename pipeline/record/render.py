@@ -209,7 +209,30 @@ def _monthly(r: ComparisonRecord, a: _SideCells, b: _SideCells) -> list:
         out.append(Para("Monthly gap: none."))
     else:
         out.append(Para("Monthly gap: unknown until both models have a sourced input and output price."))
+    if r.profiles:
+        out += _profiles(r)
     return out
+
+
+def _profile_cell(m: ModelFacts, side) -> str:
+    if side.usd is None:
+        return "unknown: no priced route states " + fig.listing(side.unknown)
+    return f"{fig.usd(side.usd)} on {fig.listing([m.provider_name(p) for p in side.providers], 'or')}"
+
+
+def _profiles(r: ComparisonRecord) -> list:
+    """Every workload profile, each model on its cheapest route for it (pipeline/profiles.yaml)."""
+    rows = []
+    for p in r.profiles:
+        gap = "unknown" if p.gap_usd is None else (
+            "none" if not p.gap_usd else
+            f"{fig.usd(p.gap_usd)}, lower for {(r.model_a if p.lower_model == r.model_a.model_id else r.model_b).name}")
+        rows.append((p.name, _profile_cell(r.model_a, p.a), _profile_cell(r.model_b, p.b), gap))
+    return [Para("Workload profiles: a month of each, every model on its cheapest route for that profile, with tiered, "
+                 "cached and batch prices where sources state them; a price no source states leaves the cost "
+                 "unknown."),
+            Table(["Profile", r.model_a.name, r.model_b.name, "Gap"], rows),
+            Bullets([f"{p.name}: {p.description} {p.assumptions}." for p in r.profiles])]
 
 
 def _money(v) -> str:
@@ -308,7 +331,7 @@ def blocks(r: ComparisonRecord) -> list:
                  Heading("Pricing and availability"), _pricing(cells_a, cells_b),
                  Para("USD per 1M tokens, active routes only. Free tiers (a free variant, or $0 input and output) "
                       "are rate-limited: listed, never used for cheapest prices or monthly cost. Cached-input "
-                      "prices are shown but not used in the estimates."),
+                      "prices are shown; the headline estimate does not use them, the workload profiles do."),
                  Heading("Capabilities"),
                  Table(["Capability", a.name, b.name],
                        list(zip(_CAPABILITY_LABELS, cells_a.capabilities, cells_b.capabilities))),

@@ -284,6 +284,27 @@ class FaqEntry(_Part):
     answer: str
 
 
+class ProfileSide(_Part):
+    """One model's monthly cost under a workload profile, on its cheapest route for it."""
+
+    usd: Decimal | None = None  # None: unknown on every route
+    providers: list[str] = []  # provider ids at that cost
+    unknown: list[str] = []  # when unknown: what no route states (components, or the context window)
+
+
+class ProfileCost(_Part):
+    """A workload profile (pipeline/profiles.yaml) priced for both models."""
+
+    name: str
+    description: str
+    assumptions: str
+    service_tier: str
+    a: ProfileSide
+    b: ProfileSide
+    gap_usd: Decimal | None = None  # |A - B| when both are known
+    lower_model: str | None = None  # None: equal, or a side unknown
+
+
 class ComparisonRecord(_Part):
     """Everything published about one pair of models, each fact traceable to its sources."""
 
@@ -304,6 +325,7 @@ class ComparisonRecord(_Part):
     decision_fit_rules: dict[str, str] = Field(default_factory=lambda: dict(DECISION_FIT_RULES))
     sources: list[SourceDocument]
     last_reviewed: date | None = None
+    profiles: list[ProfileCost] = []  # every workload profile; the headline's traffic is the default one
 
 
 def json_schema() -> dict:

@@ -75,6 +75,26 @@ CREATE TABLE IF NOT EXISTS price_history (
     valid_to             TIMESTAMPTZ        -- NULL while current
 );
 
+CREATE TABLE IF NOT EXISTS offering_prices (
+    model_id             VARCHAR NOT NULL,
+    provider_id          VARCHAR NOT NULL,
+    source               VARCHAR NOT NULL,
+    route                VARCHAR NOT NULL,  -- with model, provider and source: the offerings row
+    variant              VARCHAR,
+    component            VARCHAR NOT NULL,  -- input, output, cache_read, cache_write_5m, cache_write_1h, input_audio...
+    service_tier         VARCHAR NOT NULL,  -- standard, batch, flex, priority
+    threshold_tokens     BIGINT NOT NULL,   -- prompt tokens the tier starts at; 0 for the base price
+    threshold_inclusive  BOOLEAN NOT NULL,  -- true: applies from exactly threshold_tokens; false: strictly above
+    hours                VARCHAR,           -- a daily window ('00:30:00-16:30:00 UTC'); NULL: all day
+    usd_per_mtok         DECIMAL(18, 9) NOT NULL,
+    starts_on            DATE,              -- the source's own history: the price applies from this date
+    ends_on              DATE,              -- ... until this date (exclusive)
+    in_force             BOOLEAN NOT NULL,  -- the price the source states for its as-of date
+    valid_from           TIMESTAMPTZ NOT NULL,
+    valid_to             TIMESTAMPTZ,       -- NULL while current
+    preferred            BOOLEAN NOT NULL   -- the row the cost engine uses for its model, provider, variant and price key
+);
+
 CREATE TABLE IF NOT EXISTS conflicts (
     entity       VARCHAR NOT NULL,   -- model_id, or model_id@provider_id for an offering
     field        VARCHAR NOT NULL,
