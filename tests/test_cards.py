@@ -123,14 +123,18 @@ def test_the_alias_files_repo_is_a_link_and_founds_its_model_under_the_alias_fil
     assert set(linked.models) == {"mistralai/mistral-large-2407"}
     assert {(r.model_id, r.method, r.rule) for r in linked.resolutions} == {
         ("mistralai/mistral-large-2407", "rule", "exact"), ("mistralai/mistral-large-2407", "link", "alias_file")}
-    # without the link the repo founds a second model
-    assert set(resolve_ids(large, [], repos={}).models) == {"mistralai/mistral-large-2407",
-                                                            "mistralai/mistral-large-instruct-2407"}
+    # without the link nor the alias of its name, the repo's '-instruct' spelling of the dated name is
+    # still merged into the one model (identity.merge_spellings), never a second model beside it
+    unlinked = resolve_ids(large, [], repos={}, aliases=[])
+    assert set(unlinked.models) == {"mistralai/mistral-large-2407"}
+    assert {r.model_id for r in unlinked.resolutions} == {"mistralai/mistral-large-2407"}
     qwen = [SourceId("huggingface", None, "Qwen/Qwen2-7B-Instruct"), SourceId("litellm", "fireworks_ai", FIREWORKS_QWEN2)]
     founded = resolve_ids(qwen, [], repos={"qwen/qwen2-7b-instruct-renamed": "Qwen/Qwen2-7B-Instruct"})
     assert {r.model_id for r in founded.resolutions} == {"qwen/qwen2-7b-instruct-renamed"}
     assert set(resolve_ids(qwen, [], repos={}).models) == {"qwen/qwen2-7b-instruct"}
-    assert resolve_ids(qwen[1:], []).resolutions[0].method == "unresolved"  # no card: no model to join
+    # no card: Fireworks' catalogue of weights names the repo and founds the same model id itself
+    alone = resolve_ids(qwen[1:], [], repos={}).resolutions[0]
+    assert (alone.model_id, alone.method) == ("qwen/qwen2-7b-instruct", "rule")
 
 
 def test_a_typo_in_the_alias_files_repo_links_names_file_and_line():

@@ -124,6 +124,29 @@ def test_qwen2_7b_instruct():
     card = read(repo, "card")
     assert card["extended_context_window"] == (131072, "card: rope_scaling yarn: factor 4 x 32768")
     assert card["license"][0] == "Apache-2.0" and card["name"][0] == "Qwen2-7B-Instruct"
+    # what it takes in, from the card's pipeline_tag (in the API's card metadata and the README) and
+    # the config's causal-LM architecture with no vision encoder: text only, vision No (not unknown)
+    for stated in (api, card):
+        assert stated["supports_vision"] == (False, stated["input_modalities"][1])
+        assert list(stated["input_modalities"][0]) == ["text"] and list(stated["output_modalities"][0]) == ["text"]
+        assert stated["input_modalities"][1].endswith("pipeline_tag: text-generation")
+    assert config["supports_vision"] == (False, "config: Qwen2ForCausalLM, no vision encoder")
+
+
+def test_a_vision_model_says_so_in_its_card_and_config():
+    api, card, config = document_urls("Qwen/Qwen2-VL-7B-Instruct")
+    stated = facts(extract(made_document(card, "---\npipeline_tag: image-text-to-text\n---\n# Qwen2-VL-7B-Instruct\n")))
+    assert stated["supports_vision"][0] is True and sorted(stated["input_modalities"][0]) == ["image", "text"]
+    body = {"architectures": ["Qwen2VLForConditionalGeneration"], "vision_config": {"depth": 32},
+            "max_position_embeddings": 32768}
+    assert facts(extract(made_document(config, body)))["supports_vision"] == (True, "config has vision_config")
+    # a task tag that says nothing about inputs, and a config that is not a plain causal LM, claim nothing
+    assert "supports_vision" not in facts(extract(made_document(card, "---\npipeline_tag: any-to-any\n---\n# X\n")))
+    for other in ({"architectures": ["Gemma3ForConditionalGeneration"], "max_position_embeddings": 8192},
+                  {"architectures": ["Phi3VForCausalLM"], "max_position_embeddings": 131072},
+                  {"architectures": ["LlavaLlamaForCausalLM"], "mm_projector_type": "mlp2x_gelu",
+                   "max_position_embeddings": 4096}):
+        assert "supports_vision" not in facts(extract(made_document(config, other))), other
 
 
 def test_mistral_large_2407_is_a_gated_123b_dense_model_under_the_research_license():
