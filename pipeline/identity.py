@@ -286,7 +286,7 @@ def parse(source_id: str, route_prefixes: frozenset[str] = frozenset(), vendors:
     style tag are variants; Fireworks' 'accounts/<a>/models/' and gateway segments ('@cf', 'tee',
     regions such as 'eu' or 'us-east-1') are dropped; a Bedrock/OCI prefix 'vendor.' (after a
     regional 'us.'/'eu.'/'apac.') names the vendor; an API version '-v1:0' or '-v1' and weight
-    formats ('-fp8', '-gguf', Vertex's '-maas') are dropped; Vertex's '@2407' is a date suffix.
+    formats ('-fp8', '-gguf', Vertex's '-maas') are dropped (and Bedrock's '-1:0'); Vertex's '@2407' is a date suffix.
     """
     vendors = vendors or default_vendors()
     s, variants = source_id.strip(), []
@@ -335,7 +335,7 @@ def parse(source_id: str, route_prefixes: frozenset[str] = frozenset(), vendors:
             name += "-" + tag
         elif re.fullmatch(r"\d{4}-\d{3}", tag):
             name += "-" + tag[:4]
-    name = re.sub(r"-v1:0$", "", name)
+    name = re.sub(r"-v1:0$|(?<=[a-z\d])-\d:\d$", "", name)  # Bedrock's API versions: '-v1:0', 'gpt-oss-120b-1:0'
     name = re.sub(r"-(v\d+):0$", r"-\1", name).replace(":", ".")
     words, quantized = name.split("-"), False
     while len(words) > 1 and (words[-1] in QUANTIZATION or GGUF.fullmatch(words[-1]) or words[-1] in ("v1", "free")):
