@@ -335,7 +335,8 @@ def parse(source_id: str, route_prefixes: frozenset[str] = frozenset(), vendors:
             name += "-" + tag
         elif re.fullmatch(r"\d{4}-\d{3}", tag):
             name += "-" + tag[:4]
-    name = re.sub(r"-v1:0$|(?<=[a-z\d])-\d:\d$", "", name)  # Bedrock's API versions: '-v1:0', 'gpt-oss-120b-1:0'
+    # Bedrock's API versions: '-v1:0', 'gpt-oss-120b-1:0', and any '-vN:0' after a date ('-20241022-v2:0')
+    name = re.sub(r"-v1:0$|(?<=[a-z\d])-\d:\d$|(?<=-\d{8})-v\d+:\d$", "", name)
     name = re.sub(r"-(v\d+):0$", r"-\1", name).replace(":", ".")
     words, quantized = name.split("-"), False
     while len(words) > 1 and (words[-1] in QUANTIZATION or GGUF.fullmatch(words[-1]) or words[-1] in ("v1", "free")):
@@ -717,21 +718,28 @@ class _Resolver:
         return Identity(self.index.models, [self.resolve(i) for i in self.ids])
 
     def merge_spellings(self) -> None:
-        """Models founded twice under two spellings of one name become one (`same_model`): a
-        vendor's moving '-latest' alias ('claude-3-5-haiku-latest') and its model, and a dated
-        release with and without '-instruct' ('ministral-14b-2512', 'ministral-14b-instruct-2512':
-        the dated API name is the instruct release). The alias file's id stays, else the stronger
-        anchor's (the shorter on a tie); the other's anchors and names join it."""
-        rename, curated = {}, set(self.curated.values()) | {a.model_id for a in self.aliases}
-        for model_id in sorted(self.index.models):
-            other = same_model(model_id)
-            if other and other in self.index.models and other != model_id:
-                a, b = self.index.models[model_id], self.index.models[other]
-                keep, drop = sorted([a, b], key=lambda m: (m.model_id not in curated, m.tier, len(m.model_id), m.model_id))
-                rename[drop.model_id] = keep.model_id
-        for drop, keep in rename.items():
-            while keep in rename:
-                keep = rename[keep]
+        """Models founded twice under two spellings of one name become one (`spelling_key`): a
+        vendor's moving '-latest' alias ('claude-3-7-sonnet-latest') and its model, a dated release
+        with and without '-instruct' ('ministral-14b-2512', 'ministral-14b-instruct-2512': the dated
+        API name is the instruct release), and for `undated_aliases` vendors a dated id and its
+        undated name ('claude-3-sonnet', 'claude-3-sonnet-20240229'), unless two dates share the
+        name (Claude 3.5 Sonnet's June and October releases stay apart). The alias file's id stays,
+        else one that is not a '-latest' alias, else the stronger anchor's (the shorter on a tie);
+        the other's anchors and names join it."""
+        groups: dict[tuple[str, str], dict[str | None, list[Model]]] = defaultdict(lambda: defaultdict(list))
+        for model in self.index.models.values():
+            spelling, date = spelling_key(model.model_id, self.vendors)
+            groups[spelling][date].append(model)
+        curated = set(self.curated.values()) | {a.model_id for a in self.aliases}
+        rename = {}
+        for by_date in groups.values():
+            dated = [d for d in by_date if d is not None]
+            clusters = [sum(by_date.values(), [])] if len(dated) <= 1 else list(by_date.values())
+            for cluster in clusters:
+                keep, *drops = sorted(cluster, key=lambda m: (m.model_id not in curated, m.model_id.endswith("-latest"),
+                                                              m.tier, len(m.model_id), m.model_id))
+                rename.update({d.model_id: keep.model_id for d in drops})
+        for drop, keep in sorted(rename.items()):
             self.index.models[keep].anchors += self.index.models.pop(drop).anchors
             for table in (self.index.by_key, self.index.links):
                 for k, models in table.items():
@@ -850,15 +858,19 @@ def _route_prefixes(ids: list[SourceId]) -> dict[str, frozenset[str]]:
     return {s: frozenset(v) for s, v in out.items()}
 
 
-def same_model(model_id: str) -> str | None:
-    """The other spelling of the same model that `merge_spellings` looks for, if the id has one."""
+def spelling_key(model_id: str, vendors: Vendors | None = None) -> tuple[tuple[str, str], str | None]:
+    """((vendor, name), date) of a canonical id for `merge_spellings`: the name without a trailing
+    or inner '-latest' and without an '-instruct' before a date; for `undated_aliases` vendors the
+    date ('-20240229') apart, since their dated ids are snapshots of the undated model."""
+    vendors = vendors or default_vendors()
     ns, slug = model_id.split("/", 1)
-    if slug.endswith("-latest") and len(slug) > 7:
-        return f"{ns}/{slug[:-7]}"
-    if "-latest-" in slug:  # 'grok-4.20-beta-latest-reasoning'
-        return f"{ns}/{slug.replace('-latest-', '-', 1)}"
-    dated = re.fullmatch(r"(.+)-instruct-((?:2[3-9](?:0[1-9]|1[0-2]))|(?:20\d{6}))", slug)
-    return f"{ns}/{dated.group(1)}-{dated.group(2)}" if dated else None
+    vendor = vendors.canonical(ns) or ns
+    name = slug[:-7] if slug.endswith("-latest") and len(slug) > 7 else slug.replace("-latest-", "-", 1)
+    name = re.sub(r"-instruct-(2[3-9](?:0[1-9]|1[0-2])|20\d{6})$", r"-\1", name)
+    date = None
+    if vendor in vendors.undated and (found := DATE.search(name)):
+        date, name = found.group(), DATE.sub("", name)
+    return (vendor, key(name)), date
 
 
 # --- look-alikes: canonical ids that may be one model (a check for people, not a resolution rule) ---
@@ -871,7 +883,8 @@ _DATES = [(re.compile(r"-(20\d{2})-?(0[1-9]|1[0-2])-?(?:[0-3]\d)$"), r"-\1\2"), 
 def lookalike_key(model_id: str, vendors: Vendors | None = None) -> tuple[str, str]:
     """(vendor, name) of a canonical id once what only spells a model differently is taken off: an
     '-instruct'/'-it' word, a '-latest' alias, a provider's API version ('-001'), and the spelling
-    of a date ('-2407', '-24-07', '-2024-07-18', '-07-2024' are one month). Two models with one
+    of a date ('-2407', '-24-07', '-2024-07-18', '-07-2024' are one month; for `undated_aliases`
+    vendors the date itself). Other vendors' dated ids are snapshots of their own, not look-alikes. Two models with one
     look-alike key are one model spelled twice, or models a reviewer has found to differ."""
     vendors = vendors or default_vendors()
     ns, slug = model_id.split("/", 1)
@@ -880,7 +893,10 @@ def lookalike_key(model_id: str, vendors: Vendors | None = None) -> tuple[str, s
     for pattern, replace in _DATES:
         name = pattern.sub(replace, name)
     name = "-".join(w for w in name.split("-") if w not in ("instruct", "it", "latest"))
-    return vendors.canonical(ns) or ns, key(name)
+    vendor = vendors.canonical(ns) or ns
+    if vendor in vendors.undated:  # their dated ids are snapshots of the undated name
+        name = re.sub(r"-20\d{4}$", "", name)
+    return vendor, key(name)
 
 
 def lookalike_groups(model_ids: list[str]) -> list[tuple[str, ...]]:

@@ -288,3 +288,23 @@ def test_pricing_page_names_resolve(name, expected, variant):
     page = SourceId("pricing_pages", "groq", name)
     r = _by_id(resolve_ids([*anchors, base, page], []))["pricing_pages", "groq", name]
     assert (r.model_id, r.variant) == (expected, variant)
+
+
+def test_two_spellings_of_one_model_are_merged_and_two_releases_are_not():
+    ids = [SourceId("litellm", "anthropic", "claude-3-7-sonnet-latest"),          # a moving alias
+           SourceId("modelsdev", "anthropic", "claude-3-7-sonnet-20250219"),
+           SourceId("litellm", "mistral", "mistral/ministral-14b-2512"),             # the dated API name
+           SourceId("litellm", "together_ai", "together_ai/mistralai/Ministral-14B-Instruct-2512"),
+           SourceId("litellm", "bedrock", "openai.gpt-oss-120b-1:0"),                # Bedrock's API version
+           SourceId("openrouter", "openrouter", "openai/gpt-oss-120b"),
+           SourceId("litellm", "anthropic", "claude-3-5-sonnet-20240620"),           # two releases, one name
+           SourceId("litellm", "anthropic", "claude-3-5-sonnet-20241022"),
+           SourceId("litellm", "vercel_ai_gateway", "vercel_ai_gateway/anthropic/claude-3-5-sonnet")]
+    identity = resolve_ids(ids, [], aliases=[])
+    by_id = _by_id(identity)
+    assert by_id["litellm", "anthropic", "claude-3-7-sonnet-latest"].model_id == "anthropic/claude-3-7-sonnet-20250219"
+    assert (by_id["litellm", "together_ai", "together_ai/mistralai/Ministral-14B-Instruct-2512"].model_id
+            == by_id["litellm", "mistral", "mistral/ministral-14b-2512"].model_id)
+    assert by_id["litellm", "bedrock", "openai.gpt-oss-120b-1:0"].model_id == "openai/gpt-oss-120b"
+    sonnets = {m for m in identity.models if m.startswith("anthropic/claude-3-5-sonnet")}
+    assert len(sonnets) == 3  # June, October and the undated moving name: never merged into one
