@@ -729,33 +729,44 @@ class _Resolver:
         return Identity(self.index.models, [self.resolve(i) for i in self.ids])
 
     def merge_spellings(self) -> None:
-        """Models founded twice under two spellings of one name become one (`spelling_key`): a
-        vendor's moving '-latest' alias ('claude-3-7-sonnet-latest') and its model, a dated release
-        with and without '-instruct' ('ministral-14b-2512', 'ministral-14b-instruct-2512': the dated
-        API name is the instruct release), and for `undated_aliases` vendors a dated id and its
-        undated name ('claude-3-sonnet', 'claude-3-sonnet-20240229'), unless two dates share the
-        name (Claude 3.5 Sonnet's June and October releases stay apart). The alias file's id stays,
-        else one that is not a '-latest' alias, else the stronger anchor's (the shorter on a tie);
-        the other's anchors and names join it."""
+        """Models founded twice under two spellings of one name become one (`spelling_key`): for
+        `undated_aliases` vendors a dated id, its undated name and its '-latest' alias
+        ('claude-3-sonnet', 'claude-3-sonnet-20240229'), unless two dates share the name (Claude 3.5
+        Sonnet's June and October releases stay apart); a dated release with and without '-instruct'
+        ('ministral-14b-2512', 'ministral-14b-instruct-2512') when no thinking, reasoning or base
+        release of that date is known, which the bare name could be as well; and a model whose name
+        the alias file gives to another. The alias file's id stays, else one that is not a '-latest'
+        alias, else the stronger anchor's (the shorter on a tie); the other's anchors and names join it."""
         groups: dict[tuple[str, str], dict[str | None, list[Model]]] = defaultdict(lambda: defaultdict(list))
         for model in self.index.models.values():
             spelling, date = spelling_key(model.model_id, self.vendors)
             groups[spelling][date].append(model)
         curated = set(self.curated.values()) | {a.model_id for a in self.aliases}
+        keys = {(m.vendor, key(m.model_id.split("/", 1)[1])) for m in self.index.models.values()}
         rename = {}
-        for by_date in groups.values():
+        for (vendor, name), by_date in groups.items():
             dated = [d for d in by_date if d is not None]
             clusters = [sum(by_date.values(), [])] if len(dated) <= 1 else list(by_date.values())
+            release = re.fullmatch(r"(.*?)(\d{4}|\d{8})", name)  # 'ministral14b2512': another variant of that date?
+            if release and any((vendor, key(f"{release[1]}-{word}-{release[2]}")) in keys for word in ("thinking", "reasoning", "base")):
+                continue
             for cluster in clusters:
                 keep, *drops = sorted(cluster, key=lambda m: (m.model_id not in curated, m.model_id.endswith("-latest"),
                                                               m.tier, len(m.model_id), m.model_id))
                 rename.update({d.model_id: keep.model_id for d in drops})
+        for model_id in self.index.models:  # the alias file names this model's name as another model
+            target = self.alias_names.get(key(model_id.split("/", 1)[1]))
+            if target in self.index.models and target != model_id:
+                rename[model_id] = target
         for drop, keep in sorted(rename.items()):
-            self.index.models[keep].anchors += self.index.models.pop(drop).anchors
-            for table in (self.index.by_key, self.index.links):
-                for k, models in table.items():
-                    if drop in models:
-                        table[k] = (models - {drop}) | {keep}
+            while keep in rename:
+                keep = rename[keep]
+            if drop in self.index.models and keep in self.index.models and drop != keep:
+                self.index.models[keep].anchors += self.index.models.pop(drop).anchors
+                for table in (self.index.by_key, self.index.links):
+                    for k, models in table.items():
+                        if drop in models:
+                            table[k] = (models - {drop}) | {keep}
 
     def keep_previous_ids(self) -> None:
         """A model founded by a weaker anchor than OpenRouter or the models.dev catalogue keeps the
@@ -870,17 +881,18 @@ def _route_prefixes(ids: list[SourceId]) -> dict[str, frozenset[str]]:
 
 
 def spelling_key(model_id: str, vendors: Vendors | None = None) -> tuple[tuple[str, str], str | None]:
-    """((vendor, name), date) of a canonical id for `merge_spellings`: the name without a trailing
-    or inner '-latest' and without an '-instruct' before a date; for `undated_aliases` vendors the
+    """((vendor, name), date) of a canonical id for `merge_spellings`: the name without an
+    '-instruct' before a date; for `undated_aliases` vendors also without a '-latest' and with the
     date ('-20240229') apart, since their dated ids are snapshots of the undated model."""
     vendors = vendors or default_vendors()
     ns, slug = model_id.split("/", 1)
     vendor = vendors.canonical(ns) or ns
-    name = slug[:-7] if slug.endswith("-latest") and len(slug) > 7 else slug.replace("-latest-", "-", 1)
-    name = re.sub(r"-instruct-(2[3-9](?:0[1-9]|1[0-2])|20\d{6})$", r"-\1", name)
+    name = re.sub(r"-instruct-(2[3-9](?:0[1-9]|1[0-2])|20\d{6})$", r"-\1", slug)
     date = None
-    if vendor in vendors.undated and (found := DATE.search(name)):
-        date, name = found.group(), DATE.sub("", name)
+    if vendor in vendors.undated:  # others' '-latest' may point to a newer generation ('mistral-medium-latest')
+        name = name[:-7] if name.endswith("-latest") and len(name) > 7 else name
+        if found := DATE.search(name):
+            date, name = found.group(), DATE.sub("", name)
     return (vendor, key(name)), date
 
 
