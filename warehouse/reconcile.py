@@ -182,7 +182,8 @@ def _price_changes(con: duckdb.DuckDBPyConnection) -> list[PriceChange]:
 RESOLUTION_SQL = """
 WITH priced_chat AS (
     -- a priced chat-model id: input and output prices, an output price (or a free one), and
-    -- text among its output modalities where the source states them
+    -- text among its output modalities where the source states them, and a chat mode where the
+    -- source states one (LiteLLM's rerank, embedding and transcription entries are not chat models)
     SELECT source, provider_id, model_id AS source_id
     FROM current_observations
     GROUP BY ALL
@@ -190,7 +191,8 @@ WITH priced_chat AS (
        AND count(*) FILTER (WHERE field = 'output_usd_per_mtok') > 0
        AND (max(value_decimal) FILTER (WHERE field = 'output_usd_per_mtok') > 0
             OR max(value_decimal) FILTER (WHERE field = 'input_usd_per_mtok') = 0)
-       AND coalesce(bool_or(list_contains(value_list, 'text')) FILTER (WHERE field = 'output_modalities'), true))
+       AND coalesce(bool_or(list_contains(value_list, 'text')) FILTER (WHERE field = 'output_modalities'), true)
+       AND coalesce(bool_or(value_text IN ('chat', 'completion', 'responses')) FILTER (WHERE field = 'mode'), true))
 SELECT a.source,
        count(*) FILTER (WHERE a.model_id IS NOT NULL) AS resolved,
        count(*) AS total,

@@ -68,6 +68,7 @@ def _emit(out: Extraction, model_id: str, entry: dict[str, Any]) -> None:
     add("context_window", entry.get("max_input_tokens"))
     add("max_output_tokens", entry.get("max_output_tokens"))
     add("deprecation_date", entry.get("deprecation_date"))
+    add("mode", entry.get("mode"))
     for field, key in FLAGS.items():
         add(field, entry.get(key))
     if entry.get("supports_function_calling") is not None:
