@@ -36,6 +36,7 @@ class RefreshReport:
     timings: dict[str, float] = field(default_factory=dict)
     reconcile: object | None = None
     comparisons: object | None = None
+    audit: dict[str, int] | None = None  # discrepancies per kind (warehouse.audit)
     exported: list[str] = field(default_factory=list)
 
 

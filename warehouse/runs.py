@@ -1,7 +1,7 @@
 """The `runs` and `run_sources` ledger: what each refresh did, per source."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import duckdb
 
@@ -30,3 +30,10 @@ def finish_run(con: duckdb.DuckDBPyConnection, run_id: int) -> str:
     con.execute("UPDATE runs SET finished_at = ?, status = ? WHERE run_id = ?",
                 [datetime.now(timezone.utc), status, run_id])
     return status
+
+
+def data_date(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The date of the data in a replay: the newest as-of among current documents that reads as a
+    timestamp (a version label such as LiteLLM's dates nothing); None when none does."""
+    row = con.execute("SELECT CAST(max(try_cast(as_of AS TIMESTAMPTZ)) AS DATE) FROM current_documents").fetchone()
+    return row[0] if row else None

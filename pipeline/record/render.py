@@ -386,7 +386,8 @@ def md_escape(text: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _safe_href(href: str) -> str | None:
+def safe_href(href: str) -> str | None:
+    """The URL quoted for a link when it is http(s) or an in-page anchor; None for anything else."""
     if href.startswith("#"):
         return href
     if re.match(r"^https?://", href, re.I):
@@ -400,7 +401,7 @@ def _md_inline(x: Inline) -> str:
     if isinstance(x, tuple):
         return "".join(_md_inline(i) for i in x)
     if isinstance(x, Link):
-        href = _safe_href(x.href)
+        href = safe_href(x.href)
         if href is None or href.startswith("#"):
             return md_escape(x.text)
         return f"[{md_escape(x.text)}](<{href}>)"
@@ -457,7 +458,7 @@ def _html_inline(x: Inline) -> str:
     if isinstance(x, tuple):
         return "".join(_html_inline(i) for i in x)
     if isinstance(x, Link):
-        href = _safe_href(x.href)
+        href = safe_href(x.href)
         return f'<a href="{escape(href)}">{escape(x.text)}</a>' if href else escape(x.text)
     return escape(x)
 
