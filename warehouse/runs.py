@@ -35,5 +35,5 @@ def finish_run(con: duckdb.DuckDBPyConnection, run_id: int) -> str:
 def data_date(con: duckdb.DuckDBPyConnection) -> date | None:
     """The date of the data in a replay: the newest as-of among current documents that reads as a
     timestamp (a version label such as LiteLLM's dates nothing); None when none does."""
-    row = con.execute("SELECT CAST(max(try_cast(as_of AS TIMESTAMPTZ)) AS DATE) FROM current_documents").fetchone()
+    row = con.execute("SELECT CAST(timezone('UTC', max(try_cast(as_of AS TIMESTAMPTZ))) AS DATE) FROM current_documents").fetchone()
     return row[0] if row else None

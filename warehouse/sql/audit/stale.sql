@@ -1,17 +1,17 @@
 -- Audit: stale prices. Each active priced listing of a route (model, provider, variant) was last
 -- confirmed by its source on its `prices_checked` date (genai-prices states one per model), else
--- its document's as-of date when that is a timestamp, else the data's date (the newest timestamp
+-- its document's as-of date (UTC) when that is a timestamp, else the data's date (the newest timestamp
 -- as-of among current documents: a version label such as LiteLLM's dates nothing). A listing is
 -- stale when another independent source confirmed the same route more than $1 days later.
 WITH data_date AS (
-    SELECT CAST(max(try_cast(as_of AS TIMESTAMPTZ)) AS DATE) AS d FROM current_documents),
+    SELECT CAST(timezone('UTC', max(try_cast(as_of AS TIMESTAMPTZ))) AS DATE) AS d FROM current_documents),
 checked AS (  -- a source's own date of its last price check, per source id and provider
     SELECT source, provider_id, model_id, max(value_date) AS checked_on
     FROM current_observations WHERE field = 'prices_checked' GROUP BY ALL),
 listing AS (
     SELECT o.model_id, o.provider_id, o.variant, o.source, o.route, o.input_usd_per_mtok, o.output_usd_per_mtok,
            l.source_provider_id, l.url, d.as_of, l.copy_of, coalesce(l.copy_of, l.source) AS witness,
-           coalesce(pc.checked_on, CAST(try_cast(d.as_of AS TIMESTAMPTZ) AS DATE),
+           coalesce(pc.checked_on, CAST(timezone('UTC', try_cast(d.as_of AS TIMESTAMPTZ)) AS DATE),
                     (SELECT d FROM data_date)) AS confirmed_on
     FROM offerings o
     JOIN lineage l ON l.entity_type = 'offering' AND l.entity = o.model_id || '@' || o.provider_id
