@@ -85,7 +85,7 @@ def _statements(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[tuple[st
             LEFT JOIN raw_documents d ON d.source = l.source AND d.url = l.url AND d.sha256 = l.document_sha256
             WHERE l.entity_type IN ('model', 'capability') AND l.entity IN (SELECT unnest(?))
             ORDER BY l.entity, l.field, NOT coalesce(l.exact, l.chosen), NOT l.chosen, l.source,
-                     l.source_provider_id NULLS FIRST, l.source_id, l.value""", [ids]).fetchall():
+                     l.source_provider_id NULLS FIRST, l.source_id, l.value, l.url, l.observed_field""", [ids]).fetchall():
         out[kind, model_id, field].append(Candidate(
             source=source, source_id=source_id, value=value, provider=provider, copy_of=copy_of, url=url,
             as_of=as_of, agrees=agrees, exact=exact))

@@ -12,23 +12,25 @@ SELECT model_id AS entity,
        CASE target WHEN 'capability' THEN 'supports_' || column_name ELSE column_name END AS field,
        list({'source': source, 'source_id': source_id, 'value': value, 'provider': source_provider_id,
              'copy_of': copy_of, 'url': url, 'as_of': as_of}
-            ORDER BY rank, source_rank, source_id, source_provider_id, txt) AS candidates,
+            ORDER BY rank, source_rank, source_id, source_provider_id, txt, url, field) AS candidates,
        any_value(chosen_value) AS chosen, any_value(chosen_source) AS chosen_source,
        format('{} ({}) wins by precedence {}; {} of {} independent sources state a value beyond tolerance',
               any_value(chosen_class), any_value(chosen_source), any_value(order_text),
               count(DISTINCT witness) FILTER (WHERE NOT agrees), count(DISTINCT witness))
        || coalesce(format('; below the deciding classes: {}',
-                          string_agg(DISTINCT source || coalesce('/' || source_provider_id, '') || ' (' || class || ')', ', ')
+                          string_agg(DISTINCT source || coalesce('/' || source_provider_id, '') || ' (' || class || ')', ', '
+                                     ORDER BY source || coalesce('/' || source_provider_id, '') || ' (' || class || ')')
                               FILTER (WHERE NOT agrees AND NOT decides)), '')
        || coalesce('; counted as the source they copy: '
-                   || string_agg(DISTINCT source || '/' || source_provider_id || ' copies ' || copy_of, ', ')
+                   || string_agg(DISTINCT source || '/' || source_provider_id || ' copies ' || copy_of, ', '
+                              ORDER BY source || '/' || source_provider_id || ' copies ' || copy_of)
                           FILTER (WHERE copy_of IS NOT NULL), '')
        || CASE WHEN bool_or(NOT agrees AND source = chosen_source AND class = chosen_class) THEN
               format('; {} itself states {} (chosen) and {}: within one source an id naming the model exactly, '
                      'then the value more observations state, then the first in value order wins',
                      any_value(chosen_source),
                      any_value(chosen_value || coalesce(' [' || chosen_note || ']', '')),
-                     string_agg(DISTINCT value || coalesce(' [' || note || ']', ''), ', ')
+                     string_agg(DISTINCT value || coalesce(' [' || note || ']', ''), ', ' ORDER BY value || coalesce(' [' || note || ']', ''))
                          FILTER (WHERE NOT agrees AND source = chosen_source AND class = chosen_class))
           ELSE '' END AS reason,
        'disagreement' AS category
@@ -71,7 +73,8 @@ SELECT model_id || '@' || provider_id || coalesce(' (' || variant || ')', '') AS
                                          FROM _source_rank WHERE in_offering_order),
               count(DISTINCT witness) FILTER (WHERE NOT agrees), count(DISTINCT witness))
        || coalesce('; counted as the source they copy: '
-                   || string_agg(DISTINCT source || '/' || source_provider_id || ' copies ' || copy_of, ', ')
+                   || string_agg(DISTINCT source || '/' || source_provider_id || ' copies ' || copy_of, ', '
+                              ORDER BY source || '/' || source_provider_id || ' copies ' || copy_of)
                           FILTER (WHERE copy_of IS NOT NULL), ''),
        'disagreement'
 FROM judged
