@@ -71,16 +71,37 @@ def test_independent_sources_disagreeing_on_a_price_are_listed_with_their_eviden
     assert ranked == sorted(ranked, reverse=True)
 
 
-def test_a_price_one_source_confirmed_long_before_another_is_stale(copied):
-    land(copied, "genai_prices", GENAI_URL, AUG, GENAI_V32, as_of="2026-08-21T15:02:24-05:00")
-    reconcile(copied, 2, AUG)
-    stale = [d for d in audit(copied) if d.kind == "stale"]
+def test_a_price_one_source_confirmed_long_before_another_is_stale(con):
+    # models.dev's copy of OpenRouter's entry as of 2026-01-16, genai-prices' own as of 2026-08-21
+    land(con, "modelsdev", MODELSDEV_URL, JAN, MODELSDEV_JAN_V32, as_of="2026-01-16T17:46:45+08:00")
+    land(con, "genai_prices", GENAI_URL, AUG, GENAI_V32, as_of="2026-08-21T15:02:24-05:00")
+    reconcile(con, 1, AUG)
+    stale = [d for d in audit(con) if d.kind == "stale"]
     assert len(stale) == 1 and stale[0].entity == f"{V32}@openrouter"
-    # models.dev's copy as of 2026-01-16 (UTC 09:46), genai-prices as of 2026-08-21 (UTC 20:02): 217 days
+    # as of 2026-01-16 09:46 UTC against 2026-08-21 20:02 UTC: 217 days
     assert "modelsdev last confirmed this route's price on 2026-01-16, 217 days before genai_prices (2026-08-21)" \
         in stale[0].reason
     assert stale[0].impact_usd_month == Decimal("5.12") + Decimal("1.704")
-    assert {c["value"] for c in stale[0].candidates} == {"2026-01-16", "2026-07-01", "2026-08-21"}
+    assert {(c["source"], c["value"]) for c in stale[0].candidates} == {("modelsdev", "2026-01-16"),
+                                                                        ("genai_prices", "2026-08-21")}
+
+
+def test_a_copy_behind_its_own_original_is_not_stale(copied):
+    # OpenRouter itself confirmed the route on 2026-07-01 (UTC), 51 days before genai-prices: within 180
+    land(copied, "genai_prices", GENAI_URL, AUG, GENAI_V32, as_of="2026-08-21T15:02:24-05:00")
+    reconcile(copied, 2, AUG)
+    assert [d for d in audit(copied) if d.kind == "stale"] == []
+
+
+def test_models_dev_last_updated_dates_its_entry(con):
+    from pipeline.sources.modelsdev import extract
+    from pipeline.observation import Document
+
+    body = json.dumps({"mistral": {"id": "mistral", "models": {"mistral-small-2603": {
+        "name": "Mistral Small 4", "last_updated": "2026-03-16", "cost": {"input": 0.15, "output": 0.6}}}}}).encode()
+    doc = Document(source="modelsdev", url=MODELSDEV_URL, fetched_at=AUG, as_of=None, sha256="x", body=body)
+    dated = [o.value for o in extract(doc).observations if o.field == "last_updated"]
+    assert [str(d) for d in dated] == ["2026-03-16"]
 
 
 def test_audit_formats_escape_what_sources_say(tmp_path):
