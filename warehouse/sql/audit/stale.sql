@@ -1,20 +1,20 @@
 -- Audit: stale prices. Each active priced listing of a route (model, provider, variant) was last
 -- confirmed by its source on its own date for the entry (genai-prices' `prices_checked`, models.dev's
--- `last_updated`), else its document's as-of date (UTC) when that is a timestamp, else the data's
--- date (the newest timestamp as-of among current documents: a version label such as LiteLLM's
--- dates nothing). A listing is
+-- `last_updated`), else its document's effective date (UTC: its as-of when a timestamp, else the
+-- data's date, the newest effective_at of the current documents; a version label such as
+-- LiteLLM's dates nothing). A listing is
 -- stale when its independent source's latest confirmation of the route (a copy counts as the
 -- source it copies: a copy lagging its own original is not stale) is more than $1 days older than
 -- another independent source's.
 WITH data_date AS (
-    SELECT CAST(timezone('UTC', max(try_cast(as_of AS TIMESTAMPTZ))) AS DATE) AS d FROM current_documents),
+    SELECT CAST(timezone('UTC', max(effective_at)) AS DATE) AS d FROM current_documents),
 checked AS (  -- a source's own date of its last check or edit of the entry, per source id and provider
     SELECT source, provider_id, model_id, max(value_date) AS checked_on
     FROM current_observations WHERE field IN ('prices_checked', 'last_updated') GROUP BY ALL),
 listing AS (
     SELECT o.model_id, o.provider_id, o.variant, o.source, o.route, o.input_usd_per_mtok, o.output_usd_per_mtok,
            l.source_provider_id, l.url, d.as_of, l.copy_of, coalesce(l.copy_of, l.source) AS witness,
-           coalesce(pc.checked_on, CAST(timezone('UTC', try_cast(d.as_of AS TIMESTAMPTZ)) AS DATE),
+           coalesce(pc.checked_on, CAST(timezone('UTC', coalesce(d.effective_at, try_cast(d.as_of AS TIMESTAMPTZ))) AS DATE),
                     (SELECT d FROM data_date)) AS confirmed_on
     FROM offerings o
     JOIN lineage l ON l.entity_type = 'offering' AND l.entity = o.model_id || '@' || o.provider_id
