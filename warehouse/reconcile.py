@@ -153,6 +153,8 @@ def _inputs(result: identity.Identity, ids: list[identity.SourceId], run_id: int
         "_tolerance": pa.Table.from_pylist(rules.tolerance_rows(precedence)),
         "_source_rank": pa.Table.from_pylist(rules.source_rank_rows(precedence)),
         "_offering_conflicts": pa.Table.from_pylist([{"field": f} for f in precedence.offerings.conflicts]),
+        "_derived": pa.Table.from_pylist(rules.derived_rows(precedence), schema=pa.schema(
+            [("source", pa.string()), ("provider", pa.string()), ("copies", pa.string()), ("field", pa.string())])),
         "_plausibility": pa.Table.from_pylist([{"rule": r} for r in precedence.plausibility],
                                               schema=pa.schema([("rule", pa.string())])),
         "_reconcile_run": pa.Table.from_pylist([{"run_id": run_id, "now": now}]),

@@ -344,7 +344,7 @@ def _cap_answer(m: ModelFacts, name: str) -> str:
     cap, label = m.capability_detail(name), CAPABILITIES[name]
     if cap is None or cap.value == "unknown":
         return f"No source states whether {m.name} supports {label}."
-    cited = ", ".join(cap.sources or [cap.source or "unattributed"])
+    cited = ", ".join([*cap.sources, *cap.copies] or [cap.source or "unattributed"])
     verb = "supports" if cap.value == "yes" else "does not support"
     return f"{m.name} {verb} {label} ({cited})."
 

@@ -36,6 +36,7 @@ class Entry(Shape):
     name: Any = None
     family: Any = None
     release_date: Any = None
+    last_updated: Any = None
     knowledge: Any = None
     open_weights: Any = None
     reasoning: Any = None
@@ -73,6 +74,7 @@ def _emit(out: Extraction, model_id: str, provider_id: str | None, entry: Entry)
     add("name", entry.name)
     add("family", entry.family)
     add("release_date", entry.release_date)
+    add("last_updated", entry.last_updated)  # when models.dev last edited the entry: the audit's confirmation date
     add("knowledge_cutoff", entry.knowledge)
     for field, key in LIMITS.items():
         limit = entry.limit.get(key)

@@ -98,7 +98,7 @@ CREATE TABLE IF NOT EXISTS offering_prices (
 CREATE TABLE IF NOT EXISTS conflicts (
     entity       VARCHAR NOT NULL,   -- model_id, or model_id@provider_id for an offering
     field        VARCHAR NOT NULL,
-    candidates   STRUCT(source VARCHAR, source_id VARCHAR, value VARCHAR)[],
+    candidates   STRUCT(source VARCHAR, source_id VARCHAR, value VARCHAR, provider VARCHAR, copy_of VARCHAR, url VARCHAR, as_of VARCHAR)[],
     chosen       VARCHAR,
     chosen_source VARCHAR,
     reason       VARCHAR NOT NULL,
@@ -117,7 +117,10 @@ CREATE TABLE IF NOT EXISTS lineage (
     document_sha256  VARCHAR NOT NULL,  -- with source and url: the raw_documents row
     observed_field   VARCHAR NOT NULL,  -- the observations.field read
     value            VARCHAR,
-    chosen           BOOLEAN NOT NULL   -- true: this observation states the published value
+    chosen           BOOLEAN NOT NULL,  -- true: this observation states the published value (within tolerance)
+    exact            BOOLEAN,           -- true: it states the published value itself (cited for it)
+    class            VARCHAR,           -- card, vendor, catalogue, aggregator, provider (precedence.yaml)
+    copy_of          VARCHAR            -- the source it copies (precedence.yaml derived); NULL: independent
 );
 
 -- Columns added after the first warehouses were built: added in place, so an existing warehouse
@@ -134,3 +137,7 @@ ALTER TABLE providers ADD COLUMN IF NOT EXISTS kind VARCHAR;
 ALTER TABLE offerings ADD COLUMN IF NOT EXISTS listed_at DATE;
 ALTER TABLE offerings ADD COLUMN IF NOT EXISTS retired_on DATE;
 ALTER TABLE offerings ADD COLUMN IF NOT EXISTS status VARCHAR;
+ALTER TABLE conflicts ALTER COLUMN candidates TYPE STRUCT(source VARCHAR, source_id VARCHAR, value VARCHAR, provider VARCHAR, copy_of VARCHAR, url VARCHAR, as_of VARCHAR)[];
+ALTER TABLE lineage ADD COLUMN IF NOT EXISTS exact BOOLEAN;
+ALTER TABLE lineage ADD COLUMN IF NOT EXISTS class VARCHAR;
+ALTER TABLE lineage ADD COLUMN IF NOT EXISTS copy_of VARCHAR;

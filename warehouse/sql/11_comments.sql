@@ -69,7 +69,7 @@ COMMENT ON COLUMN price_history.valid_to IS 'When it stopped (a change, the offe
 COMMENT ON TABLE conflicts IS 'Every disagreement beyond tolerance, ambiguous id and implausible value: the candidates with their sources, the value chosen and why.';
 COMMENT ON COLUMN conflicts.entity IS 'model_id; model_id@provider_id (variant) for an offering; source:source_id for an ambiguous id.';
 COMMENT ON COLUMN conflicts.field IS 'The column (models, offerings), supports_<capability>, or model_id for an ambiguous id.';
-COMMENT ON COLUMN conflicts.candidates IS 'Every value considered: source, source id (or route), value.';
+COMMENT ON COLUMN conflicts.candidates IS 'Every value considered: source, source id (or route), value, the source''s provider key, the source it copies (copy_of), the document URL and its as-of.';
 COMMENT ON COLUMN conflicts.chosen IS 'The published value; NULL when nothing was published.';
 COMMENT ON COLUMN conflicts.chosen_source IS 'The source of the published value.';
 COMMENT ON COLUMN conflicts.reason IS 'Why: the precedence that decided, how many values differ, or what is implausible.';
@@ -82,6 +82,9 @@ COMMENT ON COLUMN lineage.route IS 'An offering''s route.';
 COMMENT ON COLUMN lineage.field IS 'The column or capability the observation bears on.';
 COMMENT ON COLUMN lineage.observed_field IS 'The observations.field read, e.g. supports_function_calling.';
 COMMENT ON COLUMN lineage.chosen IS 'True when this observation states the published value (within tolerance).';
+COMMENT ON COLUMN lineage.exact IS 'True when it states the published value itself: only these are cited for the value (128000 agrees with 131072, yet is shown as its own value).';
+COMMENT ON COLUMN lineage.class IS 'What the source is to the model (pipeline/precedence.yaml): card, vendor, catalogue, aggregator or provider; NULL for an offering value.';
+COMMENT ON COLUMN lineage.copy_of IS 'The source this row copies (pipeline/precedence.yaml derived), counted as that source, not as a second witness; NULL for an independent statement.';
 COMMENT ON COLUMN model_capabilities.model_id IS 'Canonical model.';
 COMMENT ON COLUMN price_history.model_id IS 'Canonical model; with provider_id, source and route, the offering.';
 COMMENT ON COLUMN price_history.provider_id IS 'Canonical provider.';
