@@ -104,7 +104,7 @@ def test_a_web_url_is_linked_and_cannot_break_out_of_its_attribute(href, shown):
 def test_csv_text_a_spreadsheet_would_run_gets_an_apostrophe_numbers_do_not(con, tmp_path, name, exported):
     from warehouse.export import export_tables
 
-    con.execute("INSERT INTO providers VALUES ('p', ?, NULL)", [name])
+    con.execute("INSERT INTO providers (provider_id, name, url) VALUES ('p', ?, NULL)", [name])
     export_tables(con, tmp_path, "csv")
     with (tmp_path / "providers.csv").open(newline="") as f:
         (row,) = list(csv.DictReader(f))
@@ -386,6 +386,17 @@ def test_listing_dates_are_the_aggregators_own(answers):
     assert checked and all(r["listed_at"] == created[r["model_id"]] for r in checked)
 
 
+def test_price_components_are_the_ones_the_sources_state(answers):
+    got = answers("FROM offering_prices\nWHERE model_id = 'mistralai/mistral-small-2603' AND preferred")
+    mistral = _json("demo/modelsdev/api.json")["mistral"]["models"]["mistral-small-2603"]["cost"]
+    picked = {(r["component"], r["service_tier"], r["threshold_tokens"], r["provider_id"]): r for r in got}
+    for component in [c for c in ("input", "output", "cache_read") if c in mistral]:
+        row = picked[(component, "standard", 0, "mistral")]
+        assert (row["source"], row["usd_per_mtok"]) == ("modelsdev", D(str(mistral[component])))
+    assert all(r["threshold_tokens"] >= 0 and r["service_tier"] in ("standard", "batch", "flex", "priority")
+               for r in got)
+
+
 def test_every_analyst_query_is_checked_above(answers):
     phrases = ["ORDER BY 0.7 * input_usd_per_mtok", "JOIN model_capability_matrix c USING (model_id)",
                "l.field = 'context_window'", "count(*) AS conflicts", "WHERE entity = 'mistralai/mistral-small-2603'",
@@ -393,6 +404,7 @@ def test_every_analyst_query_is_checked_above(answers):
                "SELECT capability, value, count(*) AS models", "lag(input_usd_per_mtok) OVER w",
                "TIMESTAMPTZ '2026-08-01'", "WHERE NOT o.active", "SELECT source, method, count(*) AS ids",
                "rule IS DISTINCT FROM 'not_a_model'", "WHERE model_id = 'mistralai/mistral-small-2603'\nORDER BY source, provider_id",
+               "FROM offering_prices\nWHERE model_id = 'mistralai/mistral-small-2603' AND preferred",
                "WHERE status IN ('deprecating', 'retired')", "WHERE o.listed_at IS NOT NULL"]
     assert sorted(sum(p in b for p in phrases) for b in answers.blocks) == [1] * len(answers.blocks), \
         "a query added to the docs needs its check here"
