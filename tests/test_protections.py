@@ -104,7 +104,7 @@ def test_a_web_url_is_linked_and_cannot_break_out_of_its_attribute(href, shown):
 def test_csv_text_a_spreadsheet_would_run_gets_an_apostrophe_numbers_do_not(con, tmp_path, name, exported):
     from warehouse.export import export_tables
 
-    con.execute("INSERT INTO providers VALUES ('p', ?, NULL)", [name])
+    con.execute("INSERT INTO providers (provider_id, name) VALUES ('p', ?)", [name])
     export_tables(con, tmp_path, "csv")
     with (tmp_path / "providers.csv").open(newline="") as f:
         (row,) = list(csv.DictReader(f))
@@ -326,9 +326,10 @@ def test_capable_models_meet_every_condition_and_unknown_is_counted_not_no(answe
 
 def test_price_moves_show_before_and_after_as_the_two_snapshots_state_them(answers):
     moves = answers("lag(input_usd_per_mtok) OVER w")
-    before = _json("demo-earlier/litellm/model_prices_and_context_window.json")["deepseek-chat"]
-    after = _json("demo/litellm/model_prices_and_context_window.json")["deepseek-chat"]
-    assert ("deepseek/deepseek-chat", "deepseek-chat", _per_token(before["input_cost_per_token"]),
+    route = "deepinfra/openai/gpt-oss-120b"  # LiteLLM's DeepInfra price of gpt-oss-120b, 2026-01 then 2026-08
+    before = _json("demo-earlier/litellm/model_prices_and_context_window.json")[route]
+    after = _json("demo/litellm/model_prices_and_context_window.json")[route]
+    assert ("openai/gpt-oss-120b", route, _per_token(before["input_cost_per_token"]),
             _per_token(after["input_cost_per_token"])) in [
         (r["model_id"], r["route"], r["before_input"], r["input_usd_per_mtok"]) for r in moves]
     assert all(r["before_input"] != r["input_usd_per_mtok"] or r["before_output"] != r["output_usd_per_mtok"]
