@@ -328,11 +328,16 @@ def test_capable_models_meet_every_condition_and_unknown_is_counted_not_no(answe
 
 def test_price_moves_show_before_and_after_as_the_two_snapshots_state_them(answers):
     moves = answers("lag(input_usd_per_mtok) OVER w")
-    before = _json("demo-earlier/litellm/model_prices_and_context_window.json")["deepseek-chat"]
-    after = _json("demo/litellm/model_prices_and_context_window.json")["deepseek-chat"]
-    assert ("deepseek/deepseek-chat", "deepseek-chat", _per_token(before["input_cost_per_token"]),
-            _per_token(after["input_cost_per_token"])) in [
-        (r["model_id"], r["route"], r["before_input"], r["input_usd_per_mtok"]) for r in moves]
+    route = "deepinfra/openai/gpt-oss-120b"  # repriced between the snapshots, no retirement stated
+    before = _json("demo-earlier/litellm/model_prices_and_context_window.json")[route]
+    after = _json("demo/litellm/model_prices_and_context_window.json")[route]
+    shown = [(r["model_id"], r["route"], r["before_input"], r["input_usd_per_mtok"]) for r in moves]
+    assert ("openai/gpt-oss-120b", route, _per_token(before["input_cost_per_token"]),
+            _per_token(after["input_cost_per_token"])) in shown
+    # LiteLLM repriced deepseek-chat too, but states it retired on 2026-07-24, before the demo's data
+    # date: its history closes at the retirement and no later price opens
+    assert _json("demo/litellm/model_prices_and_context_window.json")["deepseek-chat"]["deprecation_date"] == "2026-07-24"
+    assert not [s for s in shown if s[1] == "deepseek-chat"]
     assert all(r["before_input"] != r["input_usd_per_mtok"] or r["before_output"] != r["output_usd_per_mtok"]
                for r in moves)
     on_day = answers("TIMESTAMPTZ '2026-08-01'")
