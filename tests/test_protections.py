@@ -104,7 +104,7 @@ def test_a_web_url_is_linked_and_cannot_break_out_of_its_attribute(href, shown):
 def test_csv_text_a_spreadsheet_would_run_gets_an_apostrophe_numbers_do_not(con, tmp_path, name, exported):
     from warehouse.export import export_tables
 
-    con.execute("INSERT INTO providers VALUES ('p', ?, NULL)", [name])
+    con.execute("INSERT INTO providers (provider_id, name, url) VALUES ('p', ?, NULL)", [name])
     export_tables(con, tmp_path, "csv")
     with (tmp_path / "providers.csv").open(newline="") as f:
         (row,) = list(csv.DictReader(f))

@@ -75,11 +75,12 @@ def test_display_conventions():
 # --- the record ----------------------------------------------------------------------------
 
 def test_record_figures_for_mistral_large_against_small(facts):
-    # snapshots/demo: Large 2407 at $2/$6 on LiteLLM's bedrock and azure_ai keys (2e-06/6e-06 a token),
-    # models.dev's kilo entry and OpenRouter; Small 4 at $0.15/$0.60 on kilo, mistral and openrouter.
+    # snapshots/demo: Large 2407 at $2/$6 on LiteLLM's bedrock key (2e-06/6e-06 a token), models.dev's
+    # kilo entry and OpenRouter (its azure_ai key retired 2025-05-13 per LiteLLM: not a route);
+    # Small 4 at $0.15/$0.60 on kilo, mistral and openrouter.
     r = record(facts, LARGE, SMALL)
     assert r.side_a.cheapest_input.usd == D(2) and r.side_a.cheapest_input.providers == \
-        ["amazon-bedrock", "azure", "kilo", "openrouter"]
+        ["amazon-bedrock", "kilo", "openrouter"]
     assert r.side_b.cheapest_output.usd == D("0.6") and r.side_b.cheapest_output.providers == \
         ["kilo", "mistral", "openrouter"]
     assert (r.side_a.blended.usd, r.side_b.blended.usd) == (D("3.2"), D("0.285"))
