@@ -163,7 +163,8 @@ def test_last_reviewed_moves_only_where_every_contributing_source_succeeded(con)
     # Run 2: OpenRouter failed. The Mistral models depend on it (aliases and offerings); neither
     # Qwen does. A Mistral price also changed: its pairs are regenerated, yet not reviewed.
     add_run(con, 2, failed=("openrouter",))
-    con.execute("UPDATE offerings SET output_usd_per_mtok = 5 WHERE model_id = ? AND provider_id = 'azure'", [LARGE])
+    con.execute("UPDATE offerings SET output_usd_per_mtok = 5 WHERE model_id = ? AND provider_id = 'amazon-bedrock'",
+                [LARGE])
     summary = compare(con, 2, DAY2)
     assert summary.pairs_regenerated == 3 and summary.last_reviewed_moved == 1
     reviewed = {pair: row["last_reviewed"] for pair, row in rows(con).items()}
