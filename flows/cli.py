@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from flows import cli_compare
+from flows import cli_compare, cli_site
 from flows.steps import SOURCES
 
 app = typer.Typer(help="versus: evidence-backed LLM comparison records from recorded or live sources.",
@@ -94,6 +94,7 @@ def schedule(
 
 
 cli_compare.register(app)
+cli_site.register(app)
 
 
 if __name__ == "__main__":
