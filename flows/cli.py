@@ -28,6 +28,7 @@ def refresh(
     wait: Annotated[float, typer.Option(help="Seconds to wait for another refresh holding the lock.")] = 0,
     export_dir: Annotated[Path | None, typer.Option(help="After publishing, export the tables into this folder.")] = None,
     export_format: Annotated[list[str] | None, typer.Option(help="Table export format (repeatable): parquet, csv, jsonl.")] = None,
+    site_dir: Annotated[Path | None, typer.Option(help="After publishing, build the static site here (see `versus site`).")] = None,
 ) -> None:
     """Crawl the sources, load, reconcile and regenerate comparisons; publish atomically.
 
@@ -49,7 +50,8 @@ def refresh(
     try:
         report = run_refresh(RefreshOptions(db=db, snapshot=snapshot, record=record, sources=source or SOURCES,
                                             wait_seconds=wait, export_dir=export_dir,
-                                            export_formats=export_format or ["parquet"]), progress=_echo_err)
+                                            export_formats=export_format or ["parquet"], site_dir=site_dir),
+                             progress=_echo_err)
     except (RefreshLocked, ValueError) as exc:
         _echo_err(f"versus refresh: {exc}")
         raise typer.Exit(1)
@@ -75,6 +77,7 @@ def schedule(
     db: DbOption = Path("versus.duckdb"),
     snapshot: Annotated[Path | None, typer.Option(help="Replay this snapshot each night instead of crawling live.")] = None,
     export_dir: Annotated[Path | None, typer.Option(help="Export tables here after each run.")] = None,
+    site_dir: Annotated[Path | None, typer.Option(help="Build the static site here after each run.")] = None,
 ) -> None:
     """Serve the nightly flow on a schedule (Prefect `flow.serve`); runs until interrupted.
 
@@ -89,6 +92,8 @@ def schedule(
         params["snapshot"] = str(snapshot.resolve())
     if export_dir:
         params["export_dir"] = str(export_dir.resolve())
+    if site_dir:
+        params["site_dir"] = str(site_dir.resolve())
     _echo_err(f"serving versus-nightly on '{cron}' ({timezone}); Ctrl-C stops")
     serve(nightly_deployment(cron, timezone, params))
 

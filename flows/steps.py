@@ -37,6 +37,7 @@ class RefreshReport:
     reconcile: object | None = None
     comparisons: object | None = None
     exported: list[str] = field(default_factory=list)
+    site: object | None = None  # warehouse.site.SiteReport when the run built the site
 
 
 def crawl_source(source: str, spool: Path, snapshot: Path | None = None, record: Path | None = None,

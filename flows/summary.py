@@ -34,4 +34,10 @@ def summary_markdown(report: RefreshReport, top: int = 10) -> str:
                       f"regenerated {cmp.pairs_regenerated}; last_reviewed moved on {cmp.last_reviewed_moved}"]
     if report.exported:
         lines += ["", f"Exported: {', '.join(report.exported)}"]
+    site = report.site
+    if site is not None:
+        index = site.out / "index.html"
+        lines += ["", f"Site: [{index}]({index.as_uri()}) ({site.pages:,} pages: {site.model_pages:,} models, "
+                      f"{site.pair_pages:,} pairs; rendered {site.rendered:,}, wrote {site.written:,} files, "
+                      f"{site.seconds:.1f}s)"]
     return "\n".join(lines)

@@ -45,3 +45,23 @@ def prefect_server():
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory):
+    """A warehouse refreshed from `snapshots/demo-earlier` then `snapshots/demo` (real price
+    changes in price_history), and the site `versus site` builds from it: (db, site dir)."""
+    import subprocess
+    import sys
+
+    root = tmp_path_factory.mktemp("site")
+    db, out = root / "w.duckdb", root / "site"
+    for snapshot in ("demo-earlier", "demo"):
+        proc = subprocess.run([sys.executable, "-m", "flows.cli", "refresh", "--snapshot",
+                               str(PROJECT_ROOT / "snapshots" / snapshot), "--db", str(db)],
+                              capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300)
+        assert proc.returncode == (2 if snapshot == "demo-earlier" else 0), proc.stderr  # earlier: 3 sources absent
+    proc = subprocess.run([sys.executable, "-m", "flows.cli", "site", "--out", str(out), "--db", str(db)],
+                          capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return db, out

@@ -397,21 +397,24 @@ def build_site(con: duckdb.DuckDBPyConnection, out: str | Path, selection: str =
         manifest[path] = {"key": key, "sha256": digest, "bytes": len(data)}
         report.bytes += len(data)
 
-    for i, (path, key, (kind, args)) in enumerate(pages, 1):
-        make = (lambda k=kind, a=args: renderer.model_page(*a) if k == "model" else renderer.pair_page(*a))
-        publish(path, key, make)
-        if i % 2000 == 0:
-            progress(f"site: {i:,} of {len(pages):,} pages")
-    publish("index.html", None, lambda: _index_page(plan))
-    for asset in ("site.css", "site.js"):
-        publish(f"assets/{asset}", None, _asset(asset))
     html_paths = ["index.html"] + [p for p, _, _ in pages]
-    publish("sitemap.xml", None, lambda: _sitemap(html_paths, base_url))
+    try:
+        for i, (path, key, (kind, args)) in enumerate(pages, 1):
+            make = (lambda k=kind, a=args: renderer.model_page(*a) if k == "model" else renderer.pair_page(*a))
+            publish(path, key, make)
+            if i % 2000 == 0:
+                progress(f"site: {i:,} of {len(pages):,} pages")
+        publish("index.html", None, lambda: _index_page(plan))
+        for asset in ("site.css", "site.js"):
+            publish(f"assets/{asset}", None, _asset(asset))
+        publish("sitemap.xml", None, lambda: _sitemap(html_paths, base_url))
+        (build / MANIFEST).write_text(json.dumps({"built_at": stamp, "code": code_version(), "pages": manifest},
+                                                 indent=0, sort_keys=True), encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)  # the published site was never touched
+        raise
     report.pages = len(html_paths)
     timings["render"] = time.perf_counter() - render_started
-
-    (build / MANIFEST).write_text(json.dumps({"built_at": stamp, "code": code_version(), "pages": manifest},
-                                             indent=0, sort_keys=True), encoding="utf-8")
     _swap(out, build)
     _prune(root, keep={build.name, previous.name if previous else ""})
     report.seconds = time.perf_counter() - started
@@ -420,6 +423,16 @@ def build_site(con: duckdb.DuckDBPyConnection, out: str | Path, selection: str =
              f"{report.seconds:.1f}s; rendered {report.rendered:,}, wrote {report.written:,} files, kept "
              f"{report.linked:,}; published {out}")
     return report
+
+
+def build_site_file(db: str | Path, out: str | Path, progress: Callable[[str], None] | None = None,
+                    selection: str = "nearest") -> SiteReport:
+    """Build the site from the warehouse file `db`, opened read-only (the nightly run's step)."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return build_site(con, out, selection, progress=progress)
+    finally:
+        con.close()
 
 
 def _swap(out: Path, build: Path) -> None:

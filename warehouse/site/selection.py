@@ -4,7 +4,9 @@ For every tracked model (`Candidate`), in this order, up to `PER_MODEL` others:
 1. the same family: up to `FAMILY` models of its family, nearest blended price first;
 2. the same capabilities (the same set of capabilities sourced as Yes): the `NEAREST` nearest
    cheaper and the `NEAREST` nearest dearer (or equal) by blended price;
-3. then the next nearest blended prices with the same capabilities, until `PER_MODEL`.
+3. then the next nearest blended prices with the same capabilities, until `PER_MODEL`;
+4. then, while short, the nearest blended prices among models with more capabilities (every one
+   of its own, and others).
 "Nearest" is the ratio of blended prices (log distance); ties go by model id. A pair chosen
 from both sides is one page, with both reasons. Config pairs (`pipeline/site_pairs.yaml`, or the
 file given) are added whatever their distance.
@@ -27,7 +29,7 @@ SELECTIONS = ("nearest", "config", "none", "all")
 HOW_CHOSEN = (f"For each model the site pairs it with about {PER_MODEL} alternatives: up to {FAMILY} models of the "
               f"same family (nearest blended price first), the {NEAREST} nearest cheaper and {NEAREST} nearest "
               f"dearer models with the same sourced capabilities, then the next nearest prices with those "
-              f"capabilities; plus pairs named in the site's pairs file.")
+              f"capabilities (or, while short, with those and more); plus pairs named in the site's pairs file.")
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,11 @@ def nearest(models: list[Candidate]) -> dict[tuple[str, str], list[str]]:
             if len(picks) >= PER_MODEL:
                 break
             take(other, "a next nearest price with the same capabilities")
+        if len(picks) < PER_MODEL:
+            wider = sorted((c for caps, g in by_caps.items() if caps > m.capabilities for c in g),
+                           key=lambda c: (_distance(c.blended, m.blended), c.model_id))
+            for other in wider[:PER_MODEL]:
+                take(other, "a nearest price among models with at least the same capabilities")
         for other_id, why in picks.items():
             key = tuple(sorted((m.model_id, other_id)))
             chosen[key].append(f"{why}, chosen for {m.name}")
