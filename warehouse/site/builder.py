@@ -12,8 +12,10 @@ new one, never a mix; the previous build is kept (open files stay readable) and 
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
+import multiprocessing as mp
 import os
 import re
 import shutil
@@ -106,13 +108,6 @@ def _key(*parts) -> str:
 
 
 # --- the pages ------------------------------------------------------------------------------
-
-@dataclass
-class Page:
-    path: str  # relative to the site root, '/'-separated
-    key: str | None  # None: always rendered (index, sitemap, assets)
-    render: Callable[[], str | bytes]
-
 
 @dataclass
 class Plan:
@@ -295,8 +290,8 @@ def _sitemap(paths: list[str], base_url: str) -> str:
     return site_environment().get_template("sitemap.xml").render(urls=[base + p for p in paths])
 
 
-def _asset(name: str) -> Callable[[], bytes]:
-    return lambda: resources.files("warehouse.site").joinpath("assets", name).read_bytes()
+def _asset(name: str) -> bytes:
+    return resources.files("warehouse.site").joinpath("assets", name).read_bytes()
 
 
 # --- build and publish ----------------------------------------------------------------------
@@ -329,8 +324,11 @@ def _link_or_copy(src: Path, dst: Path) -> None:
 
 def build_site(con: duckdb.DuckDBPyConnection, out: str | Path, selection: str = "nearest",
                config: Path | None = None, base_url: str = DEFAULT_BASE_URL,
-               progress: Callable[[str], None] | None = None) -> SiteReport:
-    """Build the site from the warehouse `con` into `out` (a symlink to the current build)."""
+               progress: Callable[[str], None] | None = None, workers: int | None = None) -> SiteReport:
+    """Build the site from the warehouse `con` into `out` (a symlink to the current build).
+
+    Pages to render are rendered in `workers` forked processes (default: one per CPU, at most 4)
+    sharing the facts loaded once here."""
     progress = progress or (lambda line: print(line, file=sys.stderr))
     started = time.perf_counter()
     out = Path(out).absolute()
@@ -359,60 +357,66 @@ def build_site(con: duckdb.DuckDBPyConnection, out: str | Path, selection: str =
                    plan.digests.get(a), plan.digests.get(b), why, as_of_day, traffic)
         pages.append((plan.pair_href(a, b), key, ("pair", (a, b))))
 
-    stale = [p for p in pages if old_pages.get(p[0], {}).get("key") != p[1]]
+    def reusable(path: str, key: str) -> bool:
+        return old_pages.get(path, {}).get("key") == key and previous is not None and (previous / path).is_file()
+
+    stale = [p for p in pages if not reusable(p[0], p[1])]
     needed = {m for _, _, (kind, args) in stale for m in args}
     load_started = time.perf_counter()
-    renderer = Renderer(con, plan, needed) if needed else None
+    renderer = _frozen_renderer(con, plan, needed) if needed else None
     timings["load"] = time.perf_counter() - load_started
 
     root = _builds_root(out)
     root.mkdir(exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     build = root / f"{stamp}-{os.getpid()}"
-    (build / "models").mkdir(parents=True)
-    (build / "pairs").mkdir()
-    (build / "assets").mkdir()
+    for folder in ("models", "pairs", "assets"):
+        (build / folder).mkdir(parents=True)
     report = SiteReport(out=out, build=build, model_pages=len(plan.rows), pair_pages=len(plan.pairs))
+    writer = _Writer(build, previous, old_pages)
     manifest: dict[str, dict] = {}
     render_started = time.perf_counter()
 
-    def publish(path: str, key: str | None, make: Callable[[], str | bytes]) -> None:
-        entry = old_pages.get(path)
-        if key is not None and entry and entry.get("key") == key and previous and (previous / path).is_file():
-            _link_or_copy(previous / path, build / path)
-            manifest[path] = entry
-            report.linked += 1
-            report.bytes += entry.get("bytes", 0)
-            return
-        content = make()
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        digest = hashlib.sha256(data).hexdigest()
-        report.rendered += key is not None
-        if entry and entry.get("sha256") == digest and previous and (previous / path).is_file():
-            _link_or_copy(previous / path, build / path)
-            report.linked += 1
-        else:
-            (build / path).write_bytes(data)
+    def count(path: str, entry: dict, action: str, rendered: bool) -> None:
+        manifest[path] = entry
+        report.bytes += entry.get("bytes", 0)
+        report.rendered += rendered
+        if action == "written":
             report.written += 1
-        manifest[path] = {"key": key, "sha256": digest, "bytes": len(data)}
-        report.bytes += len(data)
+        else:
+            report.linked += 1
 
     html_paths = ["index.html"] + [p for p, _, _ in pages]
+    global _JOB
     try:
-        for i, (path, key, (kind, args)) in enumerate(pages, 1):
-            make = (lambda k=kind, a=args: renderer.model_page(*a) if k == "model" else renderer.pair_page(*a))
-            publish(path, key, make)
-            if i % 2000 == 0:
-                progress(f"site: {i:,} of {len(pages):,} pages")
-        publish("index.html", None, lambda: _index_page(plan))
+        for path, key, _ in pages:
+            if reusable(path, key):
+                count(path, *writer.keep(path), False)
+        _JOB = (renderer, writer)
+        chunks = [stale[i:i + 100] for i in range(0, len(stale), 100)]
+        workers = min(max(1, workers or os.cpu_count() or 1), 4)
+        if workers > 1 and len(chunks) > 1 and "fork" in mp.get_all_start_methods():
+            with mp.get_context("fork").Pool(min(workers, len(chunks))) as pool:
+                done = pool.imap_unordered(_render_chunk, chunks)
+                for results in done:
+                    for path, entry, action in results:
+                        count(path, entry, action, True)
+        else:
+            for chunk in chunks:
+                for path, entry, action in _render_chunk(chunk):
+                    count(path, entry, action, True)
+        count("index.html", *writer.put("index.html", None, _index_page(plan)), False)
         for asset in ("site.css", "site.js"):
-            publish(f"assets/{asset}", None, _asset(asset))
-        publish("sitemap.xml", None, lambda: _sitemap(html_paths, base_url))
+            count(f"assets/{asset}", *writer.put(f"assets/{asset}", None, _asset(asset)), False)
+        count("sitemap.xml", *writer.put("sitemap.xml", None, _sitemap(html_paths, base_url)), False)
         (build / MANIFEST).write_text(json.dumps({"built_at": stamp, "code": code_version(), "pages": manifest},
                                                  indent=0, sort_keys=True), encoding="utf-8")
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)  # the published site was never touched
         raise
+    finally:
+        _JOB = None
+        gc.unfreeze()
     report.pages = len(html_paths)
     timings["render"] = time.perf_counter() - render_started
     _swap(out, build)
@@ -433,6 +437,55 @@ def build_site_file(db: str | Path, out: str | Path, progress: Callable[[str], N
         return build_site(con, out, selection, progress=progress)
     finally:
         con.close()
+
+
+class _Writer:
+    """Puts a page into the new build: a hard link to the previous build's file when the key or
+    the content is the same, else the new content."""
+
+    def __init__(self, build: Path, previous: Path | None, old_pages: dict[str, dict]):
+        self.build, self.previous, self.old = build, previous, old_pages
+
+    def keep(self, path: str) -> tuple[dict, str]:
+        _link_or_copy(self.previous / path, self.build / path)
+        return self.old[path], "linked"
+
+    def put(self, path: str, key: str | None, content: str | bytes) -> tuple[dict, str]:
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        digest = hashlib.sha256(data).hexdigest()
+        entry = {"key": key, "sha256": digest, "bytes": len(data)}
+        old = self.old.get(path)
+        if old and old.get("sha256") == digest and self.previous and (self.previous / path).is_file():
+            _link_or_copy(self.previous / path, self.build / path)
+            return entry, "linked"
+        (self.build / path).write_bytes(data)
+        return entry, "written"
+
+
+_JOB: tuple | None = None  # (Renderer, _Writer): what forked workers share, loaded before the fork
+
+
+def _render_chunk(chunk: list[tuple[str, str, tuple]]) -> list[tuple[str, dict, str]]:
+    renderer, writer = _JOB
+    out = []
+    for path, key, (kind, args) in chunk:
+        html = renderer.model_page(*args) if kind == "model" else renderer.pair_page(*args)
+        out.append((path, *writer.put(path, key, html)))
+    return out
+
+
+def _frozen_renderer(con: duckdb.DuckDBPyConnection, plan: Plan, ids: set[str]) -> Renderer:
+    """The Renderer with its facts frozen (gc.freeze, until the build unfreezes them): left out of
+    collections, which would walk them all and, in forked workers, copy the pages they occupy."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        renderer = Renderer(con, plan, ids)
+        gc.freeze()
+    finally:
+        if enabled:
+            gc.enable()
+    return renderer
 
 
 def _swap(out: Path, build: Path) -> None:

@@ -8,7 +8,7 @@ chart, so the figures read the same with JavaScript and images off). Coordinates
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
