@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -278,11 +278,16 @@ def _index_page(plan: Plan) -> str:
 
 
 def _rating_text(r: catalog.IndexRow) -> str:
+    """`1,464 (1,461 to 1,468)`: the rating and its interval, to the point."""
     if r.rating is None:
         return "none"
+
+    def whole(v) -> str:
+        return fig.plain(Decimal(v).quantize(Decimal(1), ROUND_HALF_UP), 0)
+
     if r.rating_low is not None and r.rating_high is not None:
-        return f"{fig.plain(r.rating, 0)} ({fig.plain(r.rating_low, 0)} to {fig.plain(r.rating_high, 0)})"
-    return fig.plain(r.rating, 0)
+        return f"{whole(r.rating)} ({whole(r.rating_low)} to {whole(r.rating_high)})"
+    return whole(r.rating)
 
 
 def _sitemap(paths: list[str], base_url: str) -> str:

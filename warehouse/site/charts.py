@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from pipeline.record import figures as fig
 
@@ -169,6 +169,10 @@ def bar_chart(title: str, models: list[str], profiles: list[tuple[str, list[Deci
     return BarChart(title, groups, rows, models, height=int(y + 8), bar_height=bar_h, left=left)
 
 
+def _tenths(score: Decimal) -> str:
+    return fig.plain(Decimal(score).quantize(Decimal("0.1"), ROUND_HALF_UP), 1)
+
+
 @dataclass
 class Point:
     x: float
@@ -212,7 +216,7 @@ def scatter(title: str, x_label: str, y_label: str,
     def y(v: float) -> float:
         return _r(TOP + plot_h * (1 - (v - lo_y) / (hi_y - lo_y)))
 
-    out = [Point(x(float(price)), y(float(score)), f"{name}: {fig.usd_per_mtok(price)}, score {fig.plain(score, 1)}",
+    out = [Point(x(float(price)), y(float(score)), f"{name}: {fig.usd_per_mtok(price)}, score {_tenths(score)}",
                  href) for name, price, score, href in points]
     x_ticks = [(x(10.0 ** e), fig.usd(Decimal(10) ** e)) for e in range(lo_x, hi_x + 1)]
     y_ticks = [(y(lo_y + (hi_y - lo_y) * i / 4), fig.plain(Decimal(str(lo_y + (hi_y - lo_y) * i / 4)), 0))
