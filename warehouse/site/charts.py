@@ -97,8 +97,12 @@ def step_chart(title: str, periods: list[Period], until: datetime) -> StepChart:
             series.append(Series(f"{label} price", label, "".join(parts)))
     y_ticks = [(y(Decimal(str(top * i / 4))), fig.usd_per_mtok(Decimal(str(top * i / 4))).removesuffix("/1M"))
                for i in range(5)]
-    days = sorted({_day(start), _day(end)} | {_day(p.start) for p in periods})
-    x_ticks = _spread([(x(datetime.combine(d, datetime.min.time(), start.tzinfo)), d.isoformat()) for d in days])
+    moments, seen = [], set()
+    for t in sorted({start, end, *(p.start for p in periods)}):
+        if _day(t) not in seen:  # one label per day, at the first moment of that day on the chart
+            seen.add(_day(t))
+            moments.append(t)
+    x_ticks = _spread([(x(t), _day(t).isoformat()) for t in moments])
     rows = [(_day(p.start).isoformat(), _day(p.end).isoformat() if p.end else "now",
              fig.usd_per_mtok(p.input_usd) if p.input_usd is not None else "unknown",
              fig.usd_per_mtok(p.output_usd) if p.output_usd is not None else "unknown") for p in periods]
