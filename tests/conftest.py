@@ -50,17 +50,19 @@ def prefect_server():
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory):
     """A warehouse refreshed from `snapshots/demo-earlier` then `snapshots/demo` (real price
-    changes in price_history), and the site `versus site` builds from it: (db, site dir)."""
+    changes in price_history; the second refresh builds the site with --site-dir), and the site
+    `versus site` then rebuilds from it: (db, site dir)."""
     import subprocess
     import sys
 
     root = tmp_path_factory.mktemp("site")
     db, out = root / "w.duckdb", root / "site"
-    for snapshot in ("demo-earlier", "demo"):
+    for snapshot, site in (("demo-earlier", []), ("demo", ["--site-dir", str(out)])):
         proc = subprocess.run([sys.executable, "-m", "flows.cli", "refresh", "--snapshot",
-                               str(PROJECT_ROOT / "snapshots" / snapshot), "--db", str(db)],
+                               str(PROJECT_ROOT / "snapshots" / snapshot), "--db", str(db), *site],
                               capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300)
         assert proc.returncode == (2 if snapshot == "demo-earlier" else 0), proc.stderr  # earlier: 3 sources absent
+    (root / "refresh-summary.md").write_text(proc.stdout, encoding="utf-8")  # the refresh built the site first
     proc = subprocess.run([sys.executable, "-m", "flows.cli", "site", "--out", str(out), "--db", str(db)],
                           capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300)
     assert proc.returncode == 0, proc.stderr

@@ -85,6 +85,17 @@ def test_the_site_has_an_index_a_page_per_tracked_model_and_the_chosen_pairs(dem
     assert not re.search(r'(src|href)="(https?:)?//', index.replace('href="https://', "")), "no external asset"
 
 
+def test_refresh_builds_the_site_and_a_rebuild_of_the_same_warehouse_renders_nothing(demo_site):
+    _, out = demo_site
+    summary = (out.parent / "refresh-summary.md").read_text(encoding="utf-8")
+    index = out / "index.html"
+    assert f"Site: [{index}]({index.as_uri()})" in summary
+    manifest = json.loads((out / ".site-manifest.json").read_text())
+    assert len(list((out.parent / ".site.builds").iterdir())) == 2, "the refresh's build and versus site's"
+    for path in manifest["pages"]:  # versus site found every page unchanged: the same files as the refresh's
+        assert (out / path).stat().st_nlink == 2, path
+
+
 def test_each_model_has_about_ten_alternatives_and_its_page_links_them(demo_site, con):
     _, out = demo_site
     manifest = json.loads((out / ".site-manifest.json").read_text())
@@ -248,8 +259,13 @@ def test_out_must_be_a_versus_site_or_absent(demo_site, tmp_path):
     con = duckdb.connect(str(db), read_only=True)
     with pytest.raises(SiteError, match="is not a site built by versus"):
         build_site(con, taken, "none", progress=lambda _: None)
+    from warehouse.site.builder import _build_lock
+
+    with _build_lock(tmp_path / "site"):  # another build of the same site is running
+        with pytest.raises(SiteError, match="another build of .* is running"):
+            build_site(con, tmp_path / "site", "none", progress=lambda _: None)
     con.close()
-    assert (taken / "keep.txt").read_text() == "mine"
+    assert (taken / "keep.txt").read_text() == "mine" and not (tmp_path / "site").exists()
 
 
 def versus(*args: str) -> subprocess.CompletedProcess:

@@ -12,6 +12,7 @@ new one, never a mix; the previous build is kept (open files stay readable) and 
 """
 from __future__ import annotations
 
+import fcntl
 import gc
 import hashlib
 import json
@@ -22,6 +23,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal
@@ -334,10 +336,31 @@ def build_site(con: duckdb.DuckDBPyConnection, out: str | Path, selection: str =
 
     Pages to render are rendered in `workers` forked processes (default: one per CPU, at most 4)
     sharing the facts loaded once here."""
-    progress = progress or (lambda line: print(line, file=sys.stderr))
-    started = time.perf_counter()
     out = Path(out).absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
+    with _build_lock(out):
+        return _build(con, out, selection, config, base_url, progress, workers)
+
+
+@contextmanager
+def _build_lock(out: Path):
+    """One build of a site at a time (an flock beside it, dropped by the kernel if the holder dies):
+    a second build would prune the first one's folder."""
+    fd = os.open(out.parent / f".{out.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SiteError(f"another build of {out} is running") from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def _build(con, out: Path, selection: str, config: Path | None, base_url: str,
+           progress: Callable[[str], None] | None, workers: int | None) -> SiteReport:
+    progress = progress or (lambda line: print(line, file=sys.stderr))
+    started = time.perf_counter()
     previous, old = _previous(out)
     old_pages = old.get("pages", {})
     plan = plan_site(con, selection, config)
