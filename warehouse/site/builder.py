@@ -106,7 +106,8 @@ def _walk(root) -> Iterable:
 
 
 def _key(*parts) -> str:
-    return hashlib.sha256(json.dumps([code_version(), *parts], default=str).encode()).hexdigest()
+    """A page key: the digest of its inputs (plain values: str, numbers, dates, Decimals, tuples)."""
+    return hashlib.sha256(repr((code_version(), parts)).encode()).hexdigest()
 
 
 # --- the pages ------------------------------------------------------------------------------
@@ -433,7 +434,13 @@ def _build(con, out: Path, selection: str, config: Path | None, base_url: str,
             for chunk in chunks:
                 for path, entry, action in _render_chunk(chunk):
                     count(path, entry, action, True)
-        count("index.html", *writer.put("index.html", None, _index_page(plan)), False)
+        index_key = _key("index", [(r.model_id, r.name, r.summary_hash, r.aliases, r.rating, r.rating_low,
+                                    r.rating_high, r.blended_providers, r.providers) for r in plan.rows],
+                         as_of_day, traffic)
+        if reusable("index.html", index_key):
+            count("index.html", *writer.keep("index.html"), False)
+        else:
+            count("index.html", *writer.put("index.html", index_key, _index_page(plan)), False)
         for asset in ("site.css", "site.js"):
             count(f"assets/{asset}", *writer.put(f"assets/{asset}", None, _asset(asset)), False)
         count("sitemap.xml", *writer.put("sitemap.xml", None, _sitemap(html_paths, base_url)), False)

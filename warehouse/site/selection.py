@@ -68,17 +68,40 @@ def _distance(a: Decimal, b: Decimal) -> float:
     return abs(math.log(fa / fb))
 
 
+class _Group:
+    """Models with one set of capabilities, by blended price then id."""
+
+    def __init__(self, members: list[Candidate]):
+        self.members = sorted(members, key=lambda c: (c.blended, c.model_id))
+        self.keys = [(c.blended, c.model_id) for c in self.members]
+
+    def closest(self, m: Candidate, n: int) -> list[Candidate]:
+        """The `n` members nearest to `m`'s price (log distance, then id), `m` left out."""
+        at = bisect.bisect_left(self.keys, (m.blended, m.model_id))
+        found = []
+        for side in (reversed(self.members[:at]), iter(self.members[at:])):
+            taken: list[Candidate] = []
+            for c in side:
+                if c.model_id == m.model_id:
+                    continue
+                if len(taken) >= n and c.blended != taken[-1].blended:
+                    break  # past the n nearest on this side and their ties
+                taken.append(c)
+            found += taken
+        return sorted(found, key=lambda c: (_distance(c.blended, m.blended), c.model_id))[:n]
+
+
 def nearest(models: list[Candidate]) -> dict[tuple[str, str], list[str]]:
     """Pairs (ids in sorted order) with the reasons they were chosen, about PER_MODEL per model."""
     chosen: dict[tuple[str, str], list[str]] = defaultdict(list)
-    by_caps: dict[frozenset[str], list[Candidate]] = defaultdict(list)
+    members: dict[frozenset[str], list[Candidate]] = defaultdict(list)
     by_family: dict[str, list[Candidate]] = defaultdict(list)
     for m in models:
-        by_caps[m.capabilities].append(m)
+        members[m.capabilities].append(m)
         if m.family:
             by_family[m.family].append(m)
-    for group in by_caps.values():
-        group.sort(key=lambda c: (c.blended, c.model_id))
+    groups = {caps: _Group(g) for caps, g in members.items()}
+    families = {f: _Group(g) for f, g in by_family.items()}
     for m in models:
         picks: dict[str, str] = {}
 
@@ -86,28 +109,23 @@ def nearest(models: list[Candidate]) -> dict[tuple[str, str], list[str]]:
             if other.model_id != m.model_id and other.model_id not in picks and len(picks) < PER_MODEL:
                 picks[other.model_id] = why
 
-        family = sorted(by_family.get(m.family, []) if m.family else [],
-                        key=lambda c: (_distance(c.blended, m.blended), c.model_id))
-        for other in [c for c in family if c.model_id != m.model_id][:FAMILY]:
+        for other in families[m.family].closest(m, FAMILY) if m.family else []:
             take(other, f"same family ({m.family})")
-        group = by_caps[m.capabilities]
-        at = bisect.bisect_left([(c.blended, c.model_id) for c in group], (m.blended, m.model_id))
-        cheaper = [c for c in reversed(group[:at]) if c.blended < m.blended][:NEAREST]
-        dearer = [c for c in group[at:] if c.model_id != m.model_id and c not in cheaper][:NEAREST]
+        group = groups[m.capabilities]
+        at = bisect.bisect_left(group.keys, (m.blended, m.model_id))
+        cheaper = [c for c in reversed(group.members[:at]) if c.blended < m.blended][:NEAREST]
+        dearer = [c for c in group.members[at:] if c.model_id != m.model_id and c not in cheaper][:NEAREST]
         for other in cheaper:
             take(other, "a nearest cheaper model with the same capabilities")
         for other in dearer:
             take(other, "a nearest dearer model with the same capabilities")
-        rest = sorted((c for c in group if c.model_id != m.model_id),
-                      key=lambda c: (_distance(c.blended, m.blended), c.model_id))
-        for other in rest:
+        for other in group.closest(m, 2 * PER_MODEL + FAMILY):
             if len(picks) >= PER_MODEL:
                 break
             take(other, "a next nearest price with the same capabilities")
         if len(picks) < PER_MODEL:
-            wider = sorted((c for caps, g in by_caps.items() if caps > m.capabilities for c in g),
-                           key=lambda c: (_distance(c.blended, m.blended), c.model_id))
-            for other in wider[:PER_MODEL]:
+            wider = [c for caps, g in groups.items() if caps > m.capabilities for c in g.closest(m, PER_MODEL)]
+            for other in sorted(wider, key=lambda c: (_distance(c.blended, m.blended), c.model_id)):
                 take(other, "a nearest price among models with at least the same capabilities")
         for other_id, why in picks.items():
             key = tuple(sorted((m.model_id, other_id)))
