@@ -13,8 +13,10 @@ def summary_markdown(report: RefreshReport, top: int = 10) -> str:
              f"Snapshot: {report.snapshot or 'live crawl'}", "",
              "| source | status | documents | observations | rejected | reason |", "|---|---|---:|---:|---:|---|"]
     for load in report.loads.values():
-        reason = "; ".join(load.errors).replace("|", "\\|")[:300]
+        reason = load.reason.replace("|", "\\|")[:300]
         lines.append(f"| {load.source} | {load.status} | {load.documents} | {load.observations} | {load.rejected} | {reason} |")
+    if report.ran_on:
+        lines += ["", "Crawls ran on: " + "; ".join(f"{s}: {where or 'unknown'}" for s, where in report.ran_on.items())]
     rec = report.reconcile
     if rec is not None:
         lines += ["", f"Models: {rec.models}; offerings: {rec.offerings}; "
@@ -32,6 +34,10 @@ def summary_markdown(report: RefreshReport, top: int = 10) -> str:
     if cmp is not None:
         lines += ["", f"Comparisons: {cmp.pairs_total} pairs of {cmp.tracked_models} tracked models; "
                       f"regenerated {cmp.pairs_regenerated}; last_reviewed moved on {cmp.last_reviewed_moved}"]
+    if report.audit is not None:
+        per = ", ".join(f"{n} {kind}" for kind, n in report.audit.items()) or "none"
+        lines += ["", f"Audit: {sum(report.audit.values())} discrepancies between independent sources ({per}); "
+                      "`versus audit` lists them"]
     if report.exported:
         lines += ["", f"Exported: {', '.join(report.exported)}"]
     site = report.site

@@ -4,7 +4,7 @@ module builds from `precedence.yaml` are what that SQL joins to.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from decimal import Decimal
 from functools import cache
 from typing import Literal
@@ -54,16 +54,43 @@ class Tolerance(BaseModel):
     binary_prefix: bool = False
 
 
+class Derivation(BaseModel):
+    """A source whose rows (under one of its provider keys) copy another source's statements."""
+
+    model_config = ConfigDict(extra="forbid")
+    source: str
+    provider: str | None = None  # the copying source's provider key; None: its model-level rows
+    copies: str
+    why: str = Field(min_length=1)
+    fields: list[str] | None = None  # observed fields copied; None: every field
+
+    @model_validator(mode="after")
+    def _known_fields(self) -> Derivation:
+        unknown = [f for f in self.fields or [] if f not in field_specs()]
+        if unknown:
+            raise ValueError(f"{unknown} are not fields of pipeline/fields.yaml")
+        if self.copies == self.source:
+            raise ValueError(f"{self.source} cannot copy itself")
+        return self
+
+
+class Audit(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    stale_after_days: int = Field(180, ge=1)
+
+
 class Precedence(BaseModel):
     """Schema of `pipeline/precedence.yaml`."""
 
     model_config = ConfigDict(extra="forbid")
     sources: list[str]
+    derived: list[Derivation] = []
     models: dict[Literal[MODEL_COLUMNS], FieldRule]  # type: ignore[valid-type]
     capabilities: dict[Literal[CAPABILITIES], FieldRule]  # type: ignore[valid-type]
     offerings: OfferingRule
     tolerance: dict[Kind, Tolerance]
     plausibility: list[Literal["cache_read_above_input", "output_above_context"]]
+    audit: Audit = Audit()
 
     @model_validator(mode="after")
     def _complete(self) -> Precedence:
@@ -71,6 +98,12 @@ class Precedence(BaseModel):
                   [c for c in CAPABILITIES if c not in self.capabilities]
         if missing:
             raise ValueError(f"no rule for {missing}")
+        unknown = sorted({s for d in self.derived for s in (d.source, d.copies)} - set(self.sources))
+        if unknown:
+            raise ValueError(f"derived names sources not in `sources`: {unknown}")
+        keys = [(d.source, d.provider, f) for d in self.derived for f in d.fields or [None]]
+        if len(keys) != len(set(keys)):
+            raise ValueError("derived declares one source's provider and field twice")
         return self
 
 
@@ -93,7 +126,8 @@ def field_rule_rows(rules: Precedence | None = None) -> list[dict]:
     """One row per (target, column, observed field, class): what the reconcile SQL joins to.
 
     `rank` orders candidates (classes in `order`, then `fallback`); `decides` is false for a
-    fallback class; `field_rank` orders the `from` fields a source may state several of.
+    fallback class (whose disagreement is still a conflict where the field has conflicts);
+    `field_rank` orders the `from` fields a source may state several of.
     """
     rules = rules or precedence()
     rows = []
@@ -104,9 +138,24 @@ def field_rule_rows(rules: Precedence | None = None) -> list[dict]:
                 for rank, cls in enumerate([*rule.order, *rule.fallback]):
                     rows.append({"target": target, "column_name": column, "field": field, "kind": kind(field),
                                  "class": cls, "rank": rank, "decides": cls in rule.order,
-                                 "conflicts": rule.conflicts and cls in rule.order, "field_rank": field_rank,
+                                 "conflicts": rule.conflicts, "field_rank": field_rank,
                                  "order_text": " > ".join(rule.order)})
     return rows
+
+
+def derived_rows(rules: Precedence | None = None) -> list[dict]:
+    """One row per copied (source, provider key, observed field); field None: every field."""
+    rules = rules or precedence()
+    return [{"source": d.source, "provider": d.provider, "copies": d.copies, "field": f}
+            for d in rules.derived for f in (d.fields or [None])]
+
+
+def witness(source: str, provider: str | None, field: str, rules: Precedence | None = None) -> str:
+    """The independent source an observation speaks for: the source it copies, else its own."""
+    for d in (rules or precedence()).derived:
+        if d.source == source and d.provider == provider and (d.fields is None or field in d.fields):
+            return d.copies
+    return source
 
 
 def tolerance_rows(rules: Precedence | None = None) -> list[dict]:
@@ -148,13 +197,22 @@ def _binary_prefix(decimal: Decimal, binary: Decimal) -> bool:
     return any(decimal % 1000 ** k == 0 and binary == decimal / 1000 ** k * 1024 ** k for k in (1, 2, 3))
 
 
-def valid_from(as_of: str | None, fetched_at: datetime) -> datetime:
-    """When a document's facts took effect: its as-of when that reads as a timestamp (models.dev
-    and genai-prices state one), else when it was fetched (LiteLLM's as-of is a release name)."""
-    if as_of:
-        try:
-            parsed = datetime.fromisoformat(as_of.strip().replace("Z", "+00:00"))
-        except ValueError:
-            return fetched_at
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=fetched_at.tzinfo)
-    return fetched_at
+def valid_from(as_of: str | None, fetched_at: datetime, data_date: datetime | None = None) -> datetime:
+    """When a document's facts took effect (the data's date, never the calendar's): its as-of when
+    that reads as a timestamp (models.dev and genai-prices state one); else, in a replay, the
+    snapshot's date (`data_date`: the newest timestamp as-of among its documents), else when it
+    was fetched (LiteLLM's as-of is a release name)."""
+    parsed = as_timestamp(as_of, fetched_at.tzinfo)
+    return parsed or data_date or fetched_at
+
+
+def as_timestamp(as_of: str | None, tz=None) -> datetime | None:
+    """An as-of as a timestamp, or None when it is not one (a version label); a date is its midnight
+    (in `tz`, else UTC, when the text names no offset)."""
+    if not as_of:
+        return None
+    try:
+        parsed = datetime.fromisoformat(as_of.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz or timezone.utc)

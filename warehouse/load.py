@@ -12,11 +12,14 @@ import duckdb
 import pyarrow as pa
 
 from pipeline.observation import Document, Extraction, Observation, SourceError
-from pipeline.sources import extract
+from pipeline.reconcile import valid_from
 
+PRICE_COLUMNS = ["price_component", "price_service_tier", "price_threshold_tokens", "price_threshold_inclusive",
+                 "price_starts_on", "price_ends_on", "price_hours", "price_in_force"]
 OBSERVATION_COLUMNS = [
     "source", "url", "document_sha256", "fetched_at", "as_of", "model_id", "provider_id", "field",
     "value_decimal", "value_int", "value_bool", "value_date", "value_text", "value_list", "unit", "note",
+    *PRICE_COLUMNS,
 ]
 REJECTION_COLUMNS = ["source", "url", "document_sha256", "fetched_at", "model_id", "provider_id",
                      "field", "raw_value", "reason"]
@@ -33,10 +36,16 @@ class SourceLoad:
     unchanged: int = 0
     skipped: list[str] = field(default_factory=list)  # optional documents that were not there
     errors: list[str] = field(default_factory=list)   # required documents that failed: URL and reason
+    skipped_reason: str | None = None  # the source was not fetched at all (e.g. "not in this snapshot")
 
     @property
     def status(self) -> str:
-        return "failed" if self.errors else "ok"
+        return "failed" if self.errors else "skipped" if self.skipped_reason else "ok"
+
+    @property
+    def reason(self) -> str:
+        """Why the source failed (URLs and reasons) or was skipped; empty when it is ok."""
+        return "; ".join(self.errors) or self.skipped_reason or ""
 
 
 def _value_columns(obs: Observation) -> tuple:
@@ -54,6 +63,14 @@ def _value_columns(obs: Observation) -> tuple:
     return None, None, None, None, v, None
 
 
+def _price_columns(obs: Observation) -> tuple:
+    k = obs.price
+    if k is None:
+        return (None,) * len(PRICE_COLUMNS)
+    return (k.component, k.service_tier, k.threshold_tokens, k.threshold_inclusive, k.starts_on, k.ends_on, k.hours,
+            k.in_force)
+
+
 def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: list[tuple]) -> None:
     if not rows:
         return
@@ -69,14 +86,17 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows
 def _store(con: duckdb.DuckDBPyConnection, run_id: int, doc: Document, result: Extraction | None,
            error: str | None) -> None:
     con.execute(
-        "INSERT INTO raw_documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO raw_documents (source, url, sha256, run_id, fetched_at, last_run_id, last_fetched_at, "
+        "http_status, content_type, as_of, parsed, parse_error, body, effective_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [doc.source, doc.url, doc.sha256, run_id, doc.fetched_at, run_id, doc.fetched_at, doc.status,
-         doc.content_type, doc.as_of, error is None, error, doc.body])
+         doc.content_type, doc.as_of, error is None, error, doc.body,
+         valid_from(doc.as_of, doc.fetched_at, doc.data_date)])
     if result is None:
         return
     _insert(con, "observations", OBSERVATION_COLUMNS, [
         (o.source, o.url, o.document_sha256, o.fetched_at, o.as_of, o.model_id, o.provider_id, o.field,
-         *_value_columns(o), o.unit, o.note) for o in result.observations])
+         *_value_columns(o), o.unit, o.note, *_price_columns(o)) for o in result.observations])
     _insert(con, "rejected_observations", REJECTION_COLUMNS, [
         (r.source, r.url, r.document_sha256, r.fetched_at, r.model_id, r.provider_id, r.field,
          r.raw_value, r.reason) for r in result.rejections])
@@ -135,16 +155,20 @@ def _load_document(con, run_id: int, folder: Path, meta: dict, outcome: SourceLo
             "SELECT count(*) FROM observations WHERE source = ? AND url = ? AND document_sha256 = ?",
             [meta["source"], url, meta["sha256"]]).fetchone()[0]
         return
-    doc = Document(body=(folder / "bodies" / meta["sha256"]).read_bytes(),
+    doc = Document(body=(folder / "bodies" / meta["sha256"]).read_bytes(), data_date=meta.get("data_date"),
                    **{k: meta[k] for k in ("source", "url", "fetched_at", "status", "content_type", "as_of", "sha256")})
     try:
+        from pipeline.sources import extract  # here: the extractors (and bs4) load only when a document does
+
         result, error = extract(doc), None
     except SourceError as exc:
         result, error = None, exc.reason
+        if meta.get("redirected_to"):
+            error = f"{error} (redirected to {meta['redirected_to']})"
         if required:
-            outcome.errors.append(f"{url}: {exc.reason}")
+            outcome.errors.append(f"{url}: {error}")
         else:
-            outcome.skipped.append(f"{url}: {exc.reason}")
+            outcome.skipped.append(f"{url}: {error}")
     _store(con, run_id, doc, result, error)
     if result is not None:
         outcome.observations += len(result.observations)
@@ -185,6 +209,7 @@ def load_snapshot_files(con: duckdb.DuckDBPyConnection, run_id: int, folder: Pat
             with (spool / source / "documents.jsonl").open("a") as index:
                 index.write(json.dumps({"source": source, "url": entry.url, "status": entry.status,
                                         "fetched_at": fetched_at.isoformat(), "content_type": entry.content_type,
-                                        "as_of": entry.as_of, "required": True, "error": None, "sha256": sha}) + "\n")
+                                        "as_of": entry.as_of, "data_date": snapshot.data_date,
+                                        "required": True, "error": None, "sha256": sha}) + "\n")
             sources += [source] if source not in sources else []
         return {source: load_source(con, run_id, source, spool) for source in sources}

@@ -6,9 +6,11 @@ from datetime import date
 from decimal import Decimal
 
 from pipeline.record import figures as fig
+from pipeline.record.cost import Profile
 from pipeline.record.schema import (CAPABILITIES, DECISION_FIT_RULES, LONG_CONTEXT_TOKENS, RAG_CONTEXT_TOKENS, Benchmarks,
                                     Cheapest, ComparisonRecord, FaqEntry, ModelFacts, OverlapPrice, PriceComparison,
-                                    Route, SideFigures, SourceDocument, SwitchFriction, TrafficProfile)
+                                    ProfileCost, ProfileSide, Route, SideFigures, SourceDocument, SwitchFriction,
+                                    TrafficProfile)
 
 # --- figures -------------------------------------------------------------------------------
 
@@ -252,6 +254,10 @@ def switch_friction(p: _Pair) -> SwitchFriction:
     if larger:
         big, small = larger
         said.append(f"Prompts longer than {fig.count(small.specs.context_window.value)} tokens fit only {big.name}.")
+    going = [f"{m.name} on {rt.provider} ({rt.route}: {rt.deprecation_note})"
+             for m in (p.a, p.b) for rt in m.routes if rt.deprecating]
+    if going:
+        said.append(f"Deprecated routes, plan around them: {fig.listing(going)}.")
     for m, unknown, other in ((p.a, unknown_a, p.b), (p.b, unknown_b, p.a)):
         if unknown:
             said.append(f"Verify before switching: no source states whether {m.name} supports "
@@ -338,7 +344,7 @@ def _cap_answer(m: ModelFacts, name: str) -> str:
     cap, label = m.capability_detail(name), CAPABILITIES[name]
     if cap is None or cap.value == "unknown":
         return f"No source states whether {m.name} supports {label}."
-    cited = ", ".join(cap.sources or [cap.source or "unattributed"])
+    cited = ", ".join([*cap.sources, *cap.copies] or [cap.source or "unattributed"])
     verb = "supports" if cap.value == "yes" else "does not support"
     return f"{m.name} {verb} {label} ({cited})."
 
@@ -388,14 +394,30 @@ def faq(p: _Pair) -> list[FaqEntry]:
     return out
 
 
+def profile_costs(a: list[tuple[Profile, ProfileSide]], b: list[tuple[Profile, ProfileSide]],
+                  a_id: str, b_id: str) -> list[ProfileCost]:
+    """Both sides of every profile (the same profiles, in the same order), with the gap."""
+    out = []
+    for (profile, sa), (_, sb) in zip(a, b):
+        both = sa.usd is not None and sb.usd is not None
+        lower = None if not both or sa.usd == sb.usd else (a_id if sa.usd < sb.usd else b_id)
+        out.append(ProfileCost(name=profile.name, description=profile.description, assumptions=profile.assumptions,
+                               service_tier=profile.service_tier, a=sa, b=sb,
+                               gap_usd=abs(sa.usd - sb.usd) if both else None, lower_model=lower))
+    return out
+
+
 _NO_BENCHMARKS = Benchmarks()
 
 
 def build_record(a: ModelFacts, b: ModelFacts, documents: list[SourceDocument],
                  traffic: TrafficProfile | None = None, last_reviewed: date | None = None,
-                 figures: tuple[SideFigures, SideFigures] | None = None) -> ComparisonRecord:
+                 figures: tuple[SideFigures, SideFigures] | None = None,
+                 profiles: tuple[list[tuple[Profile, ProfileSide]], list[tuple[Profile, ProfileSide]]] | None = None,
+                 ) -> ComparisonRecord:
     """The full record for A against B (A first, as asked); `figures`: side_figures of A and B
-    at `traffic`, when the caller already has them (bulk builds compute them once per model)."""
+    at `traffic`, when the caller already has them (bulk builds compute them once per model);
+    `profiles`: each side's cost under every workload profile (the cost engine's, per model)."""
     p = _Pair(a, b, traffic or TrafficProfile(), figures)
     unique = {(d.source, d.url): d for d in documents}
     return ComparisonRecord(
@@ -404,6 +426,7 @@ def build_record(a: ModelFacts, b: ModelFacts, documents: list[SourceDocument],
         verdict=verdict(p), tradeoffs=tradeoffs(p), switch_friction=switch_friction(p),
         benchmarks=_NO_BENCHMARKS, deep_dive=deep_dive(p), faq=faq(p),
         sources=[unique[k] for k in sorted(unique)], last_reviewed=last_reviewed,
+        profiles=profile_costs(*profiles, a.model_id, b.model_id) if profiles else [],
     )
 
 

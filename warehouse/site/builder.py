@@ -241,13 +241,10 @@ class Renderer:
 
 
 def monthly_profiles(record: ComparisonRecord) -> list[tuple[str, list[Decimal | None]]]:
-    """Per workload profile, each side's monthly cost (USD) on its cheapest priced route.
-
-    The record prices one traffic profile today; a record that lists several profiles
-    (`record.profiles`) gets a group of bars per profile."""
-    profiles = getattr(record, "profiles", None)
-    if profiles:
-        return [(p.label, [getattr(p, "a_usd", None), getattr(p, "b_usd", None)]) for p in profiles]
+    """Per workload profile (`record.profiles`), each side's monthly cost (USD) on its cheapest
+    route for it; a record without profiles gives its one traffic profile."""
+    if record.profiles:
+        return [(p.name, [p.a.usd, p.b.usd]) for p in record.profiles]
     t = record.traffic
     label = f"{fig.count(t.input_tokens_per_month)} input and {fig.count(t.output_tokens_per_month)} output tokens"
     return [(label, [s.monthly.usd if s.monthly else None for s in (record.side_a, record.side_b)])]
