@@ -324,3 +324,18 @@ def test_benchmark_results_when_present_fill_the_index_scatter_and_the_model_pag
     assert f"<td>{low} to {high}</td>" in page and f'<a href="{url}">lmarena</a>' in page
     assert "<td data-value=\"1464.4618\">1,464 (1,461 to 1,468)</td>" in index  # LMArena: 1464.46 (1461.02-1467.90)
     assert "No benchmark results are ingested" in (tmp_path / "site/models/openai-o3.html").read_text("utf-8")
+
+
+def test_a_model_page_lists_tiered_cache_and_batch_prices_from_offering_prices(demo_site, con):
+    _, out = demo_site
+    rows = con.execute("""SELECT p.component, p.threshold_tokens, p.usd_per_mtok FROM offering_prices p
+        WHERE p.model_id = 'google/gemini-2.5-pro' AND p.provider_id = 'google' AND p.route = 'gemini-2.5-pro'
+          AND p.source = 'modelsdev' AND p.in_force AND p.valid_to IS NULL AND p.preferred
+          AND p.threshold_tokens > 0 ORDER BY 1""").fetchall()
+    assert ("input", 200000, D("2.5")) in rows and ("output", 200000, D("15")) in rows  # modelsdev's >200K tier
+    page = (out / "models/google-gemini-2.5-pro.html").read_text(encoding="utf-8")
+    table = page[page.index('<table class="components">'):].split("</table>")[0]
+    for component, threshold, usd in rows:
+        row = (f"<td>gemini-2.5-pro</td><td>{component.replace('_', ' ')}</td><td>standard</td>"
+               f"<td>prompts over {threshold:,} tokens</td><td>${usd.normalize():.2f}/1M</td><td>modelsdev</td>")
+        assert row in table, row

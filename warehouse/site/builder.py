@@ -184,6 +184,7 @@ class Renderer:
         self.records = RecordBuilder(con, ids, plan.traffic) if ids else None
         self.histories = catalog.price_histories(con, ids) if ids else {}
         self.benchmarks = catalog.model_benchmarks(con, ids) if ids else {}
+        self.components = catalog.price_components(con, ids) if ids else {}
         self.rows = {r.model_id: r for r in plan.rows}
         self.as_of = plan.as_of or datetime.now(timezone.utc)
         self.as_of_text = self.as_of.date().isoformat()
@@ -219,6 +220,7 @@ class Renderer:
             name=facts.name, model_id=model_id, vendor=facts.vendor, family=facts.family, aliases=row.aliases,
             sections=render.model_sections(facts), charts=self._histories(model_id),
             benchmarks=self.benchmarks.get(model_id, []), pairs=links, how_chosen=HOW_CHOSEN,
+            components=[_component_row(facts, c) for c in self.components.get(model_id, [])],
             sources=render.sources_table(self.records.documents.get(model_id, [])), reviewed=reviewed_text)
 
     def pair_page(self, a: str, b: str) -> str:
@@ -238,6 +240,17 @@ class Renderer:
             href_a=plan.model_href(a, "../"), href_b=plan.model_href(b, "../"), name_a=names[0], name_b=names[1],
             monthly=charts.bar_chart(f"Monthly cost: {names[0]} and {names[1]}", names, monthly_profiles(record)),
             histories=histories)
+
+
+def _component_row(facts, c: catalog.PriceComponent) -> tuple[str, ...]:
+    """Provider, route, component, tier, applies to, price, source: one row of the components table."""
+    applies = "every prompt" if not c.threshold_tokens else (
+        f"prompts {'of' if c.threshold_inclusive else 'over'} {fig.count(c.threshold_tokens)} tokens"
+        f"{' or more' if c.threshold_inclusive else ''}")
+    if c.hours:
+        applies += f", {c.hours}"
+    return (facts.provider_name(c.provider_id), c.route, c.component.replace("_", " "), c.service_tier, applies,
+            fig.usd_per_mtok(c.usd_per_mtok), c.source)
 
 
 def monthly_profiles(record: ComparisonRecord) -> list[tuple[str, list[Decimal | None]]]:

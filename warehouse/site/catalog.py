@@ -139,6 +139,44 @@ def price_histories(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str,
     return {m: list(routes.values()) for m, routes in out.items()}
 
 
+@dataclass
+class PriceComponent:
+    provider_id: str
+    route: str
+    source: str
+    component: str  # cache_read, cache_write_5m, input_audio...
+    service_tier: str  # standard, batch, flex, priority
+    threshold_tokens: int  # prompt tokens the tier starts at (0: from the first token)
+    threshold_inclusive: bool
+    hours: str | None
+    usd_per_mtok: Decimal
+
+
+_COMPONENT_COLUMNS = ("model_id", "provider_id", "source", "route", "component", "service_tier", "threshold_tokens",
+                      "threshold_inclusive", "hours", "usd_per_mtok", "in_force", "valid_to", "preferred")
+
+
+def price_components(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, list[PriceComponent]]:
+    """Per model, the current prices of its active routes beyond the base input and output price
+    (tiers by prompt length, cache, batch and other service tiers, time windows), when the
+    `offering_prices` table exists."""
+    if not has_table(con, "offering_prices", *_COMPONENT_COLUMNS):
+        return {}
+    out: dict[str, list[PriceComponent]] = defaultdict(list)
+    for r in con.execute("""
+            SELECT p.model_id, p.provider_id, p.route, p.source, p.component, p.service_tier, p.threshold_tokens,
+                   p.threshold_inclusive, p.hours, p.usd_per_mtok
+            FROM offering_prices p
+            SEMI JOIN offerings o ON o.model_id = p.model_id AND o.provider_id = p.provider_id
+                 AND o.source = p.source AND o.route = p.route AND o.active AND coalesce(o.preferred, true)
+            WHERE p.model_id IN (SELECT unnest(?)) AND p.in_force AND p.valid_to IS NULL AND p.preferred
+              AND NOT (p.component IN ('input', 'output') AND p.service_tier = 'standard' AND p.threshold_tokens = 0
+                       AND p.hours IS NULL)
+            ORDER BY 1, 2, 3, 4, 6, 5, 7""", [ids]).fetchall():
+        out[r[0]].append(PriceComponent(*r[1:]))
+    return out
+
+
 def model_last_reviewed(con: duckdb.DuckDBPyConnection) -> dict[str, date]:
     """Per tracked model, the date of the latest run that fetched every source it depends on
     successfully (as `comparisons.last_reviewed` is for a pair)."""
@@ -169,6 +207,8 @@ def model_digests(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
                                           valid_from, valid_to) FROM price_history"""]
     if has_table(con, "benchmark_results", "model_id"):
         parts.append("SELECT model_id, CAST(b AS VARCHAR) FROM benchmark_results b")
+    if has_table(con, "offering_prices", "model_id"):
+        parts.append("SELECT model_id, CAST(p AS VARCHAR) FROM offering_prices p")
     union = " UNION ALL ".join(parts)
     # an order-free digest (a sum of row hashes and the row count): no sort of 100,000s of rows
     return dict(con.execute(f"""
