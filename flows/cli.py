@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from flows import cli_audit, cli_compare, cli_cost
+from flows import cli_audit, cli_compare, cli_cost, cli_site
 from flows.steps import SOURCES
 
 app = typer.Typer(help="versus: evidence-backed LLM comparison records from recorded or live sources.",
@@ -30,6 +30,7 @@ def refresh(
     export_format: Annotated[list[str] | None, typer.Option(help="Table export format (repeatable): parquet, csv, jsonl.")] = None,
     http_cache: Annotated[Path | None, typer.Option(help="Live crawls: keep responses here and re-fetch them conditionally (ETag, Last-Modified); default: beside the warehouse (DB.httpcache).")] = None,
     no_http_cache: Annotated[bool, typer.Option("--no-http-cache", help="Live crawls: download every document again.")] = False,
+    site_dir: Annotated[Path | None, typer.Option(help="After publishing, build the static site here (see `versus site`).")] = None,
 ) -> None:
     """Crawl the sources, load, reconcile and regenerate comparisons; publish atomically.
 
@@ -55,7 +56,7 @@ def refresh(
 
     options = RefreshOptions(db=db, snapshot=snapshot, record=record, sources=source or SOURCES, wait_seconds=wait,
                              export_dir=export_dir, export_formats=export_format or ["parquet"],
-                             http_cache=http_cache, use_http_cache=not no_http_cache)
+                             http_cache=http_cache, use_http_cache=not no_http_cache, site_dir=site_dir)
     try:
         with crawl_display(_echo_err) as display:
             report = run_refresh(options, progress=display.log, crawl_progress=display)
@@ -84,6 +85,7 @@ def schedule(
     db: DbOption = Path("versus.duckdb"),
     snapshot: Annotated[Path | None, typer.Option(help="Replay this snapshot each night instead of crawling live.")] = None,
     export_dir: Annotated[Path | None, typer.Option(help="Export tables here after each run.")] = None,
+    site_dir: Annotated[Path | None, typer.Option(help="Build the static site here after each run.")] = None,
 ) -> None:
     """Serve the nightly flow on a schedule (Prefect `flow.serve`); runs until interrupted.
 
@@ -98,6 +100,8 @@ def schedule(
         params["snapshot"] = str(snapshot.resolve())
     if export_dir:
         params["export_dir"] = str(export_dir.resolve())
+    if site_dir:
+        params["site_dir"] = str(site_dir.resolve())
     _echo_err(f"serving versus-nightly on '{cron}' ({timezone}); Ctrl-C stops")
     serve(nightly_deployment(cron, timezone, params))
 
@@ -105,6 +109,7 @@ def schedule(
 cli_compare.register(app)
 cli_cost.register(app)
 cli_audit.register(app)
+cli_site.register(app)
 
 
 if __name__ == "__main__":

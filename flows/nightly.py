@@ -91,8 +91,10 @@ def _run_name() -> str:
       log_prints=True)
 def nightly_refresh(db: str = "versus.duckdb", snapshot: str | None = None, sources: list[str] | None = None,
                     export_dir: str | None = None, export_formats: list[str] | None = None,
-                    traffic: TrafficProfile | None = None, http_cache: str | None = None):
-    """Refresh every source, reconcile, regenerate comparisons, optionally export; publish atomically.
+                    traffic: TrafficProfile | None = None, http_cache: str | None = None,
+                    site_dir: str | None = None):
+    """Refresh every source, reconcile, regenerate comparisons, optionally export and build the site
+    (`site_dir`); publish atomically.
 
     One source's failure fails its tasks and the run goes on with that source's last good data;
     the flow then ends Completed with the name 'Partial success'.
@@ -101,7 +103,8 @@ def nightly_refresh(db: str = "versus.duckdb", snapshot: str | None = None, sour
     options = RefreshOptions(db=Path(db), snapshot=Path(snapshot) if snapshot else None,
                              sources=sources or SOURCES, export_dir=Path(export_dir) if export_dir else None,
                              export_formats=export_formats or ["parquet"], traffic=traffic or TrafficProfile(),
-                             http_cache=Path(http_cache) if http_cache else None)
+                             http_cache=Path(http_cache) if http_cache else None,
+                             site_dir=Path(site_dir) if site_dir else None)
     report = refresh(options, progress=logger.info, executor=PrefectExecutor(retry_delays=snapshot is None))
     summary = summary_markdown(report)
     create_markdown_artifact(markdown=summary, key="versus-run-summary", description=f"versus run {report.run_id}")

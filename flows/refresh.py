@@ -32,6 +32,7 @@ class RefreshOptions(BaseModel):
     use_http_cache: bool = True
     export_dir: Path | None = None
     export_formats: list[str] = ["parquet"]
+    site_dir: Path | None = None
     traffic: TrafficProfile = TrafficProfile()
 
     @property
@@ -84,6 +85,10 @@ def refresh(options: RefreshOptions, progress: Callable[[str], None] = print, ex
         for fmt in options.export_formats:
             report.exported += executor.step(f"export-{fmt}", export_tables, options.db, options.export_dir, fmt)
         progress(f"exported {len(report.exported)} files to {options.export_dir}")
+    if options.site_dir:
+        from warehouse.site.builder import build_site_file
+
+        report.site = executor.step("site", build_site_file, options.db, options.site_dir, progress)
     return report
 
 

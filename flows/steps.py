@@ -50,6 +50,7 @@ class RefreshReport:
     comparisons: object | None = None
     audit: dict[str, int] | None = None  # discrepancies per kind (warehouse.audit)
     exported: list[str] = field(default_factory=list)
+    site: object | None = None  # warehouse.site.SiteReport when the run built the site
 
 
 def crawl_source(source: str, spool: Path, snapshot: Path | None = None, record: Path | None = None,

@@ -40,4 +40,10 @@ def summary_markdown(report: RefreshReport, top: int = 10) -> str:
                       "`versus audit` lists them"]
     if report.exported:
         lines += ["", f"Exported: {', '.join(report.exported)}"]
+    site = report.site
+    if site is not None:
+        index = site.out / "index.html"
+        lines += ["", f"Site: [{index}]({index.as_uri()}) ({site.pages:,} pages: {site.model_pages:,} models, "
+                      f"{site.pair_pages:,} pairs; rendered {site.rendered:,}, wrote {site.written:,} files, "
+                      f"{site.seconds:.1f}s)"]
     return "\n".join(lines)

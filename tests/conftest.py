@@ -48,6 +48,28 @@ def prefect_server():
 
 
 @pytest.fixture(scope="session")
+def demo_site(tmp_path_factory):
+    """A warehouse refreshed from `snapshots/demo-earlier` then `snapshots/demo` (real price
+    changes in price_history; the second refresh builds the site with --site-dir), and the site
+    `versus site` then rebuilds from it: (db, site dir)."""
+    import subprocess
+    import sys
+
+    root = tmp_path_factory.mktemp("site")
+    db, out = root / "w.duckdb", root / "site"
+    for snapshot, site in (("demo-earlier", []), ("demo", ["--site-dir", str(out)])):
+        proc = subprocess.run([sys.executable, "-m", "flows.cli", "refresh", "--snapshot",
+                               str(PROJECT_ROOT / "snapshots" / snapshot), "--db", str(db), *site],
+                              capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300)
+        assert proc.returncode == 0, proc.stderr  # demo-earlier: the sources it lacks are skipped
+    (root / "refresh-summary.md").write_text(proc.stdout, encoding="utf-8")  # the refresh built the site first
+    proc = subprocess.run([sys.executable, "-m", "flows.cli", "site", "--out", str(out), "--db", str(db)],
+                          capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return db, out
+
+
+@pytest.fixture(scope="session")
 def august(shared_snapshots):
     """The 2026-08 shared snapshot's four aggregator sources, loaded and reconciled (as
     tests/test_reconcile.py does) into one in-memory warehouse shared by the cost tests."""

@@ -30,7 +30,7 @@ async def _artifact(key: str, flow_run_id=None):
 def first_run(tmp_path_factory):
     db = tmp_path_factory.mktemp("flow") / "w.duckdb"
     state = nightly_refresh(db=str(db), snapshot=str(DEMO_SNAPSHOT), export_dir=str(db.parent / "exports"),
-                            return_state=True)
+                            site_dir=str(db.parent / "site"), return_state=True)
     return db, state
 
 
@@ -48,6 +48,9 @@ def test_flow_on_demo_snapshot_loads_everything_and_publishes_an_artifact(first_
     with duckdb.connect() as con:
         exported = con.execute(f"SELECT count(*) FROM '{db.parent / 'exports' / 'comparisons.parquet'}'").fetchone()[0]
     assert exported == pairs
+    index = db.parent / "site" / "index.html"
+    assert index.is_file() and (db.parent / "site").is_symlink(), "the run built the site"
+    assert f"Site: [{index}]({index.as_uri()})" in artifact.data, "the run summary links the site"
 
 
 def test_a_failing_source_leaves_the_others_loaded_and_earlier_data_kept(first_run, tmp_path):

@@ -1,9 +1,9 @@
 """Render a ComparisonRecord as Markdown, HTML or JSON; pure.
 
-Both page formats are laid out once (`blocks`) and written by two small writers. Every piece of
-text is escaped for its target: scraped names and descriptions may hold markup. HTML pages are
-self-contained (inline CSS, no scripts, no external assets); links are kept only for http(s) URLs
-and in-page anchors.
+Both page formats are laid out once (`blocks`): Markdown by a small writer here, HTML through the
+Jinja2 templates of `pipeline.record.html`. Every piece of text is escaped for its target: scraped
+names and descriptions may hold markup. HTML pages are self-contained (inline CSS, no scripts, no
+external assets); links are kept only for http(s) URLs and in-page anchors (`safe_href`).
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from pipeline.record import figures as fig
 from pipeline.record.schema import (CAPABILITIES, Candidate, ComparisonRecord, Conflict, Fact, ModelFacts, SideFigures,
-                                    cited_sources)
+                                    SourceDocument, cited_sources)
 
 SPEC_LABELS = {
     "release_date": "Released",
@@ -337,9 +337,14 @@ def _conflicts(a: _ModelCells, b: _ModelCells) -> list:
 
 
 def _sources(r: ComparisonRecord) -> Table:
+    return sources_table(r.sources)
+
+
+def sources_table(documents: list[SourceDocument]) -> Table:
+    """The Sources table: a row per document, the first of each source anchored `src-<source>`."""
     rows, ids = [], []
     seen = set()
-    for d in r.sources:
+    for d in documents:
         anchor = f"src-{_slug(d.source)}"
         ids.append(anchor if anchor not in seen else "")
         seen.add(anchor)
@@ -354,6 +359,27 @@ def _reviewed(r: ComparisonRecord) -> str:
         return f"Last reviewed: {r.last_reviewed.isoformat()}, the latest run that fetched every source this " \
                f"page depends on ({sources}) successfully."
     return f"Last reviewed: not yet; no run has fetched every source this page depends on ({sources}) successfully."
+
+
+@dataclass(frozen=True)
+class ModelSections:
+    """A model's own page (the site's model page): its facts as blocks, whatever it is compared with."""
+
+    specs: Table
+    capabilities: Table
+    routes: Table
+    conflicts: list
+
+
+def model_sections(m: ModelFacts) -> ModelSections:
+    cells = _model_cells(m)
+    routes = [row[1:] for row in cells.pricing] if m.routes else []
+    return ModelSections(
+        specs=Table(["Specification", "Value"], list(zip(SPEC_LABELS.values(), cells.specs))),
+        capabilities=Table(["Capability", "Value"], list(zip(_CAPABILITY_LABELS, cells.capabilities))),
+        routes=Table(["Provider", "Route", "Input", "Output", "Cached input", "Source"], routes),
+        conflicts=[Bullets(list(cells.conflicts))] if cells.conflicts else [
+            Para("No source disagreements or values left out are recorded for this model.")])
 
 
 def blocks(r: ComparisonRecord) -> list:
@@ -411,7 +437,7 @@ def md_escape(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def safe_href(href: str) -> str | None:
-    """The URL quoted for a link when it is http(s) or an in-page anchor; None for anything else."""
+    """The link target to publish, or None: in-page anchors and http(s) URLs (percent-quoted) only."""
     if href.startswith("#"):
         return href
     if re.match(r"^https?://", href, re.I):
@@ -476,56 +502,18 @@ def escape(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def _html_inline(x: Inline) -> str:
-    if type(x) is str:
-        return escape(x)
-    if isinstance(x, tuple):
-        return "".join(_html_inline(i) for i in x)
-    if isinstance(x, Link):
-        href = safe_href(x.href)
-        return f'<a href="{escape(href)}">{escape(x.text)}</a>' if href else escape(x.text)
-    return escape(x)
-
-
-@lru_cache(maxsize=65536)
-def _html_cell(x: Inline) -> str:
-    """A table cell, rendered once per distinct cell (see `_md_cell`)."""
-    return f"<td>{_html_inline(x)}</td>"
-
-
-def _html_row(cells: tuple) -> str:
-    return "".join(map(_html_cell, cells))
-
-
-@lru_cache(maxsize=4096)
-def _html_head(headers: tuple[str, ...]) -> str:
-    return "".join([f"<th>{escape(h)}</th>" for h in headers])
-
-
 def to_html(r: ComparisonRecord) -> str:
-    body: list[str] = []
-    for blk in blocks(r):
-        if isinstance(blk, Heading):
-            body.append(f"<h{blk.level}>{escape(blk.text)}</h{blk.level}>")
-        elif isinstance(blk, Para):
-            cls = ' class="verdict"' if blk.strong else ""
-            body.append(f"<p{cls}>{_html_inline(blk.content)}</p>")
-        elif isinstance(blk, Bullets):
-            body.append("<ul>" + "".join(f"<li>{_html_inline(i)}</li>" for i in blk.items) + "</ul>")
-        elif isinstance(blk, Table):
-            ids = blk.row_ids or [""] * len(blk.rows)
-            head = _html_head(tuple(blk.headers))
-            rows = "".join([(f'<tr id="{escape(i)}">' if i else "<tr>") + _html_row(row) + "</tr>"
-                            for row, i in zip(blk.rows, ids)])
-            body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
-    return page(r.title, "\n".join(body))
+    """The record's page, from the `record.html` template (`pipeline.record.html`)."""
+    from pipeline.record.html import record_html
+
+    return record_html(r)
 
 
 def page(title: str, body: str) -> str:
     """A self-contained HTML document; `body` must already be escaped HTML."""
-    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+    from pipeline.record.html import page_html
+
+    return page_html(title, body)
 
 
 # --- JSON ----------------------------------------------------------------------------------

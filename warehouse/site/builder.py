@@ -1,0 +1,550 @@
+"""Build the static site: index, a page per tracked model, pair pages for a selection, sitemap.
+
+Incremental: every page has a key, a digest of everything it shows (the warehouse's own change
+hashes, citations, price history, review dates, its links, and the builder's code and templates).
+A page whose key matches the previous build is hard-linked from it without being rendered; a
+rendered page whose content hash matches is linked too. So a rebuild rewrites exactly the pages
+whose content changed.
+
+Atomic: pages go into a new build folder beside `out` (`.<name>.builds/<stamp>`); `out` is a
+symbolic link that is swapped to the new build in one rename. A reader sees the old site or the
+new one, never a mix; the previous build is kept (open files stay readable) and older ones go.
+"""
+from __future__ import annotations
+
+import fcntl
+import gc
+import hashlib
+import json
+import multiprocessing as mp
+import os
+import re
+import shutil
+import sys
+import time
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+from jinja2 import PackageLoader
+
+from pipeline.record import figures as fig
+from pipeline.record import render
+from pipeline.record.html import environment
+from pipeline.record.schema import CAPABILITIES, ComparisonRecord, TrafficProfile
+from warehouse.export import model_slugs, stored_traffic
+from warehouse.records import ModelNotFound, RecordBuilder, resolve_model
+from warehouse.site import catalog, charts
+from warehouse.site.selection import HOW_CHOSEN, SELECTIONS, Candidate, nearest, pairs_file
+
+MANIFEST = ".site-manifest.json"
+DEFAULT_BASE_URL = "http://localhost:8000/"
+PRICE_BANDS = (("0-0.5", "under $0.50/1M"), ("0.5-2", "$0.50 to $2/1M"), ("2-10", "$2 to $10/1M"),
+               ("10-", "$10/1M and over"))
+CONTEXT_BANDS = ((32000, "32K or more"), (128000, "128K or more"), (200000, "200K or more"),
+                 (1000000, "1M or more"))
+_INTERNAL = re.compile(r"^(\.\./)?[a-z0-9][a-z0-9.\-]*(/[a-z0-9][a-z0-9.\-]*)*\.html(#[a-z0-9\-]+)?$")
+
+
+class SiteError(ValueError):
+    """The site cannot be built as asked (a pairs file naming an unknown model, a bad --out)."""
+
+
+@dataclass
+class SiteReport:
+    out: Path
+    build: Path
+    pages: int = 0  # html pages
+    model_pages: int = 0
+    pair_pages: int = 0
+    rendered: int = 0  # pages whose key changed (rendered this time)
+    written: int = 0  # files whose content changed (written this time)
+    linked: int = 0  # files kept from the previous build (hard links)
+    bytes: int = 0
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def page_href(href: str) -> str | None:
+    """A link the site may publish: its own relative pages, in-page anchors, http(s) URLs."""
+    return href if _INTERNAL.match(href) else render.safe_href(href)
+
+
+@lru_cache(maxsize=1)
+def site_environment():
+    env = environment(PackageLoader("warehouse.site", "templates"))
+    env.filters["page_href"] = page_href
+    return env
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """A digest of the builder's code, templates and assets and of the record side it renders:
+    a change to any of them makes every page's key change."""
+    h = hashlib.sha256()
+    for package in ("warehouse.site", "pipeline.record"):
+        root = resources.files(package)
+        for path in sorted(_walk(root), key=str):
+            h.update(str(path).rsplit(package.split(".")[-1], 1)[-1].encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _walk(root) -> Iterable:
+    for item in root.iterdir():
+        if item.is_dir():
+            if item.name != "__pycache__":
+                yield from _walk(item)
+        elif item.name.endswith((".py", ".html", ".js", ".css", ".xml")):
+            yield item
+
+
+def _key(*parts) -> str:
+    """A page key: the digest of its inputs (plain values: str, numbers, dates, Decimals, tuples)."""
+    return hashlib.sha256(repr((code_version(), parts)).encode()).hexdigest()
+
+
+# --- the pages ------------------------------------------------------------------------------
+
+@dataclass
+class Plan:
+    """What one build publishes, before anything is rendered."""
+
+    rows: list[catalog.IndexRow]
+    slugs: dict[str, str]
+    pairs: dict[tuple[str, str], list[str]]  # (a, b) -> why
+    pair_rows: dict[tuple[str, str], tuple]
+    digests: dict[str, str]
+    reviewed: dict
+    as_of: datetime | None
+    traffic: TrafficProfile
+
+    def model_href(self, model_id: str, root: str = "") -> str:
+        return f"{root}models/{self.slugs[model_id]}.html"
+
+    def pair_href(self, a: str, b: str, root: str = "") -> str:
+        return f"{root}pairs/{self.slugs[a]}--vs--{self.slugs[b]}.html"
+
+
+def select_pairs(con: duckdb.DuckDBPyConnection, rows: list[catalog.IndexRow], selection: str,
+                 config: Path | None) -> dict[tuple[str, str], list[str]]:
+    """The pair pages to build: `nearest` (each model's nearest alternatives plus the pairs
+    file), `config` (the pairs file only), `none`, or `all` (every pair in `comparisons`)."""
+    if selection not in SELECTIONS:
+        raise SiteError(f"unknown pair selection {selection!r}; choose from {', '.join(SELECTIONS)}")
+    tracked = {r.model_id: r for r in rows}
+    chosen: dict[tuple[str, str], list[str]] = {}
+    if selection == "all":
+        chosen = {(a, b): ["every pair of tracked models"] for a, b in con.execute(
+            "SELECT model_a, model_b FROM comparisons ORDER BY 1, 2").fetchall()}
+    elif selection == "nearest":
+        chosen = nearest([Candidate(r.model_id, r.name, r.family, r.blended, frozenset(r.capabilities_yes))
+                          for r in rows])
+    if selection in ("nearest", "config"):
+        spec, name = pairs_file(config)
+        for i, entry in enumerate(spec.pairs):
+            ids = []
+            for side in ("a", "b"):
+                given = getattr(entry, side)
+                try:
+                    model_id = resolve_model(con, given)
+                except ModelNotFound as exc:
+                    raise SiteError(f"{name}: pairs[{i}].{side}: {exc}") from None
+                if model_id not in tracked:
+                    raise SiteError(f"{name}: pairs[{i}].{side}: {given!r} ({model_id}) is not tracked "
+                                    "(no priced route), so it has no page")
+                ids.append(model_id)
+            if ids[0] == ids[1]:
+                raise SiteError(f"{name}: pairs[{i}]: {entry.a!r} and {entry.b!r} are the same model")
+            why = f"named in {Path(name).name}" + (f": {entry.why}" if entry.why else "")
+            chosen.setdefault(tuple(sorted(ids)), []).append(why)
+    return chosen
+
+
+def plan_site(con: duckdb.DuckDBPyConnection, selection: str = "nearest", config: Path | None = None) -> Plan:
+    rows = catalog.index_rows(con)
+    pairs = select_pairs(con, rows, selection, config)
+    return Plan(rows=rows, slugs=model_slugs(con), pairs=pairs, pair_rows=catalog.pair_rows(con, list(pairs)),
+                digests=catalog.model_digests(con), reviewed=catalog.model_last_reviewed(con),
+                as_of=catalog.data_as_of(con), traffic=stored_traffic(con) or TrafficProfile())
+
+
+class Renderer:
+    """Renders pages from facts loaded once, set-based, for the models of the pages to render."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, plan: Plan, model_ids: set[str]):
+        self.plan, self.env = plan, site_environment()
+        ids = sorted(model_ids)
+        self.records = RecordBuilder(con, ids, plan.traffic) if ids else None
+        self.histories = catalog.price_histories(con, ids) if ids else {}
+        self.benchmarks = catalog.model_benchmarks(con, ids) if ids else {}
+        self.components = catalog.price_components(con, ids) if ids else {}
+        self.rows = {r.model_id: r for r in plan.rows}
+        self.as_of = plan.as_of or datetime.now(timezone.utc)
+        self.as_of_text = self.as_of.date().isoformat()
+        self.partners: dict[str, list[tuple[str, list[str]]]] = {}
+        for (a, b), why in plan.pairs.items():
+            self.partners.setdefault(a, []).append((b, why))
+            self.partners.setdefault(b, []).append((a, why))
+
+    def _histories(self, model_id: str, only: set[str] | None = None) -> list[charts.StepChart]:
+        facts = self.records.facts[model_id]
+        out = []
+        for h in self.histories.get(model_id, []):
+            if only is not None and h.provider_id not in only:
+                continue
+            title = f"{facts.name} on {facts.provider_name(h.provider_id)}, route {h.route} ({h.source})"
+            out.append(charts.step_chart(title, h.periods, self.as_of))
+        return out
+
+    def model_page(self, model_id: str) -> str:
+        plan, facts = self.plan, self.records.facts[model_id]
+        row = self.rows[model_id]
+        pairs = sorted(((self.rows[o].name, o, why) for o, why in self.partners.get(model_id, [])),
+                       key=lambda p: (p[0].lower(), p[1]))
+        links = [{"other": name, "href": plan.pair_href(*sorted((model_id, o)), "../"), "why": "; ".join(why)}
+                 for name, o, why in pairs]
+        reviewed = plan.reviewed.get(model_id)
+        sources = ", ".join(facts.contributing_sources)
+        reviewed_text = (f"Last reviewed: {reviewed.isoformat()}, the latest run that fetched every source this page "
+                         f"depends on ({sources}) successfully." if reviewed else
+                         f"Last reviewed: not yet; no run has fetched every source this page depends on ({sources}).")
+        return self.env.get_template("model.html").render(
+            title=f"{facts.name}: specs, prices and sources", root="../", as_of=self.as_of_text,
+            name=facts.name, model_id=model_id, vendor=facts.vendor, family=facts.family, aliases=row.aliases,
+            sections=render.model_sections(facts), charts=self._histories(model_id),
+            benchmarks=self.benchmarks.get(model_id, []), pairs=links, how_chosen=HOW_CHOSEN,
+            components=[_component_row(facts, c) for c in self.components.get(model_id, [])],
+            sources=render.sources_table(self.records.documents.get(model_id, [])), reviewed=reviewed_text)
+
+    def pair_page(self, a: str, b: str) -> str:
+        plan = self.plan
+        reviewed = plan.pair_rows.get((a, b), (None, None))[1]
+        record = self.records.record(a, b, reviewed)
+        blocks = render.blocks(record)
+        at = next(i for i, blk in enumerate(blocks) if isinstance(blk, render.Heading) and blk.level == 2)
+        cut = next(i for i, blk in enumerate(blocks) if isinstance(blk, render.Heading) and blk.text == "Switch friction")
+        names = [record.model_a.name, record.model_b.name]
+        histories = []
+        for m, side in ((a, record.side_a), (b, record.side_b)):
+            histories += self._histories(m, set(side.blended.providers) if side.blended else set())
+        return self.env.get_template("pair.html").render(
+            title=record.title, root="../", as_of=self.as_of_text, head=blocks[:at], before=blocks[at:cut],
+            after=blocks[cut:], reasons=plan.pairs[(a, b)], how_chosen=HOW_CHOSEN,
+            href_a=plan.model_href(a, "../"), href_b=plan.model_href(b, "../"), name_a=names[0], name_b=names[1],
+            monthly=charts.bar_chart(f"Monthly cost: {names[0]} and {names[1]}", names, monthly_profiles(record)),
+            histories=histories)
+
+
+def _component_row(facts, c: catalog.PriceComponent) -> tuple[str, ...]:
+    """Provider, route, component, tier, applies to, price, source: one row of the components table."""
+    applies = "every prompt" if not c.threshold_tokens else (
+        f"prompts {'of' if c.threshold_inclusive else 'over'} {fig.count(c.threshold_tokens)} tokens"
+        f"{' or more' if c.threshold_inclusive else ''}")
+    if c.hours:
+        applies += f", {c.hours}"
+    return (facts.provider_name(c.provider_id), c.route, c.component.replace("_", " "), c.service_tier, applies,
+            fig.usd_per_mtok(c.usd_per_mtok), c.source)
+
+
+def monthly_profiles(record: ComparisonRecord) -> list[tuple[str, list[Decimal | None]]]:
+    """Per workload profile (`record.profiles`), each side's monthly cost (USD) on its cheapest
+    route for it; a record without profiles gives its one traffic profile."""
+    if record.profiles:
+        return [(p.name, [p.a.usd, p.b.usd]) for p in record.profiles]
+    t = record.traffic
+    label = f"{fig.count(t.input_tokens_per_month)} input and {fig.count(t.output_tokens_per_month)} output tokens"
+    return [(label, [s.monthly.usd if s.monthly else None for s in (record.side_a, record.side_b)])]
+
+
+def _index_page(plan: Plan) -> str:
+    caps = {name: label for name, label in CAPABILITIES.items()}
+    rows, providers, ratings = [], {}, False
+    for r in plan.rows:
+        providers.update(dict(r.providers))
+        ratings = ratings or r.rating is not None
+        rows.append({
+            "model_id": r.model_id, "name": r.name, "vendor": r.vendor, "href": plan.model_href(r.model_id),
+            "search": " ".join([r.model_id, r.name, r.vendor or "", *r.aliases]).lower(),
+            "capabilities_yes": r.capabilities_yes, "blended": r.blended, "context_window": r.context_window,
+            "open": {True: "yes", False: "no"}.get(r.open_weights, "unknown"),
+            "provider_ids": " ".join(p for p, _ in r.providers),
+            "context": fig.tokens(r.context_window), "price": fig.usd_per_mtok(r.blended),
+            "where": fig.listing(r.blended_providers), "routes": r.routes,
+            "caps_text": ", ".join(caps[c] for c in r.capabilities_yes if c in caps) or "none sourced",
+            "open_text": {True: "Yes", False: "No"}.get(r.open_weights, "Unknown"),
+            "rating": r.rating, "rating_text": _rating_text(r)})
+    points = [(r.name, r.blended, r.rating, plan.model_href(r.model_id)) for r in plan.rows if r.rating is not None]
+    chart = charts.scatter("LMArena text rating against blended price", f"blended price, USD per 1M tokens "
+                           f"({plan.traffic.blend_label}), log scale", "LMArena rating (full)", points)
+    return site_environment().get_template("index.html").render(
+        title=f"versus: {len(rows):,} tracked models", root="", rows=rows, ratings=ratings, chart=chart,
+        as_of=(plan.as_of or datetime.now(timezone.utc)).date().isoformat(), blend=plan.traffic.blend_label,
+        capabilities=list(caps.items()), price_bands=PRICE_BANDS, context_bands=CONTEXT_BANDS,
+        providers=sorted(providers.items(), key=lambda p: p[1].lower()))
+
+
+def _rating_text(r: catalog.IndexRow) -> str:
+    """`1,464 (1,461 to 1,468)`: the rating and its interval, to the point."""
+    if r.rating is None:
+        return "none"
+
+    def whole(v) -> str:
+        return fig.plain(Decimal(v).quantize(Decimal(1), ROUND_HALF_UP), 0)
+
+    if r.rating_low is not None and r.rating_high is not None:
+        return f"{whole(r.rating)} ({whole(r.rating_low)} to {whole(r.rating_high)})"
+    return whole(r.rating)
+
+
+def _sitemap(paths: list[str], base_url: str) -> str:
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    return site_environment().get_template("sitemap.xml").render(urls=[base + p for p in paths])
+
+
+def _asset(name: str) -> bytes:
+    return resources.files("warehouse.site").joinpath("assets", name).read_bytes()
+
+
+# --- build and publish ----------------------------------------------------------------------
+
+def _builds_root(out: Path) -> Path:
+    return out.parent / f".{out.name}.builds"
+
+
+def _previous(out: Path) -> tuple[Path | None, dict]:
+    if out.is_symlink():
+        target = out.resolve()
+        manifest = target / MANIFEST
+        if manifest.is_file():
+            return target, json.loads(manifest.read_text(encoding="utf-8"))
+        return target, {}
+    if out.exists():
+        if out.is_dir() and not any(out.iterdir()):
+            return None, {}
+        raise SiteError(f"{out} exists and is not a site built by versus (a link to its builds); "
+                        "remove it or choose another --out")
+    return None, {}
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def build_site(con: duckdb.DuckDBPyConnection, out: str | Path, selection: str = "nearest",
+               config: Path | None = None, base_url: str = DEFAULT_BASE_URL,
+               progress: Callable[[str], None] | None = None, workers: int | None = None) -> SiteReport:
+    """Build the site from the warehouse `con` into `out` (a symlink to the current build).
+
+    Pages to render are rendered in `workers` forked processes (default: one per CPU, at most 4)
+    sharing the facts loaded once here."""
+    out = Path(out).absolute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with _build_lock(out):
+        return _build(con, out, selection, config, base_url, progress, workers)
+
+
+@contextmanager
+def _build_lock(out: Path):
+    """One build of a site at a time (an flock beside it, dropped by the kernel if the holder dies):
+    a second build would prune the first one's folder."""
+    fd = os.open(out.parent / f".{out.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SiteError(f"another build of {out} is running") from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def _build(con, out: Path, selection: str, config: Path | None, base_url: str,
+           progress: Callable[[str], None] | None, workers: int | None) -> SiteReport:
+    progress = progress or (lambda line: print(line, file=sys.stderr))
+    started = time.perf_counter()
+    previous, old = _previous(out)
+    old_pages = old.get("pages", {})
+    plan = plan_site(con, selection, config)
+    timings = {"plan": time.perf_counter() - started}
+
+    pages: list[tuple[str, str, tuple]] = []  # (path, key, (kind, args))
+    partners: dict[str, list] = {}
+    names = {r.model_id: r.name for r in plan.rows}
+    for (a, b), why in plan.pairs.items():
+        partners.setdefault(a, []).append((b, names[b], plan.slugs[b], why))
+        partners.setdefault(b, []).append((a, names[a], plan.slugs[a], why))
+    as_of_day = plan.as_of.date().isoformat() if plan.as_of else None
+    traffic = plan.traffic.model_dump(mode="json")
+    for r in plan.rows:
+        m = r.model_id
+        key = _key("model", m, plan.slugs[m], r.summary_hash, plan.digests.get(m), plan.reviewed.get(m), as_of_day,
+                   r.aliases, sorted(partners.get(m, [])), traffic)
+        pages.append((plan.model_href(m), key, ("model", (m,))))
+    for (a, b), why in sorted(plan.pairs.items()):
+        content_hash, reviewed = plan.pair_rows.get((a, b), (None, None))
+        key = _key("pair", a, b, plan.slugs[a], plan.slugs[b], names[a], names[b], content_hash, reviewed,
+                   plan.digests.get(a), plan.digests.get(b), why, as_of_day, traffic)
+        pages.append((plan.pair_href(a, b), key, ("pair", (a, b))))
+
+    def reusable(path: str, key: str) -> bool:
+        return old_pages.get(path, {}).get("key") == key and previous is not None and (previous / path).is_file()
+
+    stale = [p for p in pages if not reusable(p[0], p[1])]
+    needed = {m for _, _, (kind, args) in stale for m in args}
+    load_started = time.perf_counter()
+    renderer = _frozen_renderer(con, plan, needed) if needed else None
+    timings["load"] = time.perf_counter() - load_started
+
+    root = _builds_root(out)
+    root.mkdir(exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    build = root / f"{stamp}-{os.getpid()}"
+    for folder in ("models", "pairs", "assets"):
+        (build / folder).mkdir(parents=True)
+    report = SiteReport(out=out, build=build, model_pages=len(plan.rows), pair_pages=len(plan.pairs))
+    writer = _Writer(build, previous, old_pages)
+    manifest: dict[str, dict] = {}
+    render_started = time.perf_counter()
+
+    def count(path: str, entry: dict, action: str, rendered: bool) -> None:
+        manifest[path] = entry
+        report.bytes += entry.get("bytes", 0)
+        report.rendered += rendered
+        if action == "written":
+            report.written += 1
+        else:
+            report.linked += 1
+
+    html_paths = ["index.html"] + [p for p, _, _ in pages]
+    global _JOB
+    try:
+        for path, key, _ in pages:
+            if reusable(path, key):
+                count(path, *writer.keep(path), False)
+        _JOB = (renderer, writer)
+        chunks = [stale[i:i + 100] for i in range(0, len(stale), 100)]
+        workers = min(max(1, workers or os.cpu_count() or 1), 4)
+        if workers > 1 and len(chunks) > 1 and "fork" in mp.get_all_start_methods():
+            with mp.get_context("fork").Pool(min(workers, len(chunks))) as pool:
+                done = pool.imap_unordered(_render_chunk, chunks)
+                for results in done:
+                    for path, entry, action in results:
+                        count(path, entry, action, True)
+        else:
+            for chunk in chunks:
+                for path, entry, action in _render_chunk(chunk):
+                    count(path, entry, action, True)
+        index_key = _key("index", [(r.model_id, r.name, r.summary_hash, r.aliases, r.rating, r.rating_low,
+                                    r.rating_high, r.blended_providers, r.providers) for r in plan.rows],
+                         as_of_day, traffic)
+        if reusable("index.html", index_key):
+            count("index.html", *writer.keep("index.html"), False)
+        else:
+            count("index.html", *writer.put("index.html", index_key, _index_page(plan)), False)
+        for asset in ("site.css", "site.js"):
+            count(f"assets/{asset}", *writer.put(f"assets/{asset}", None, _asset(asset)), False)
+        count("sitemap.xml", *writer.put("sitemap.xml", None, _sitemap(html_paths, base_url)), False)
+        (build / MANIFEST).write_text(json.dumps({"built_at": stamp, "code": code_version(), "pages": manifest},
+                                                 indent=0, sort_keys=True), encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)  # the published site was never touched
+        raise
+    finally:
+        _JOB = None
+        gc.unfreeze()
+    report.pages = len(html_paths)
+    timings["render"] = time.perf_counter() - render_started
+    _swap(out, build)
+    _prune(root, keep={build.name, previous.name if previous else ""})
+    report.seconds = time.perf_counter() - started
+    report.timings = timings
+    progress(f"site: {report.pages:,} pages ({report.model_pages:,} models, {report.pair_pages:,} pairs) in "
+             f"{report.seconds:.1f}s; rendered {report.rendered:,}, wrote {report.written:,} files, kept "
+             f"{report.linked:,}; published {out}")
+    return report
+
+
+def build_site_file(db: str | Path, out: str | Path, progress: Callable[[str], None] | None = None,
+                    selection: str = "nearest") -> SiteReport:
+    """Build the site from the warehouse file `db`, opened read-only (the nightly run's step)."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return build_site(con, out, selection, progress=progress)
+    finally:
+        con.close()
+
+
+class _Writer:
+    """Puts a page into the new build: a hard link to the previous build's file when the key or
+    the content is the same, else the new content."""
+
+    def __init__(self, build: Path, previous: Path | None, old_pages: dict[str, dict]):
+        self.build, self.previous, self.old = build, previous, old_pages
+
+    def keep(self, path: str) -> tuple[dict, str]:
+        _link_or_copy(self.previous / path, self.build / path)
+        return self.old[path], "linked"
+
+    def put(self, path: str, key: str | None, content: str | bytes) -> tuple[dict, str]:
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        digest = hashlib.sha256(data).hexdigest()
+        entry = {"key": key, "sha256": digest, "bytes": len(data)}
+        old = self.old.get(path)
+        if old and old.get("sha256") == digest and self.previous and (self.previous / path).is_file():
+            _link_or_copy(self.previous / path, self.build / path)
+            return entry, "linked"
+        (self.build / path).write_bytes(data)
+        return entry, "written"
+
+
+_JOB: tuple | None = None  # (Renderer, _Writer): what forked workers share, loaded before the fork
+
+
+def _render_chunk(chunk: list[tuple[str, str, tuple]]) -> list[tuple[str, dict, str]]:
+    renderer, writer = _JOB
+    out = []
+    for path, key, (kind, args) in chunk:
+        html = renderer.model_page(*args) if kind == "model" else renderer.pair_page(*args)
+        out.append((path, *writer.put(path, key, html)))
+    return out
+
+
+def _frozen_renderer(con: duckdb.DuckDBPyConnection, plan: Plan, ids: set[str]) -> Renderer:
+    """The Renderer with its facts frozen (gc.freeze, until the build unfreezes them): left out of
+    collections, which would walk them all and, in forked workers, copy the pages they occupy."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        renderer = Renderer(con, plan, ids)
+        gc.freeze()
+    finally:
+        if enabled:
+            gc.enable()
+    return renderer
+
+
+def _swap(out: Path, build: Path) -> None:
+    """Point `out` at `build` in one rename (a symlink replaced atomically)."""
+    if out.is_dir() and not out.is_symlink():
+        out.rmdir()  # an empty folder (checked by _previous)
+    link = out.parent / f".{out.name}.link-{os.getpid()}"
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    os.symlink(os.path.relpath(build, out.parent), link)
+    os.replace(link, out)
+
+
+def _prune(root: Path, keep: set[str]) -> None:
+    for child in root.iterdir():
+        if child.name not in keep and child.is_dir():
+            shutil.rmtree(child, ignore_errors=True)
