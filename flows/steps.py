@@ -14,7 +14,7 @@ import duckdb
 
 from warehouse.load import SourceLoad, load_source
 
-AGGREGATOR_SOURCES = ["modelsdev", "openrouter", "litellm", "genai_prices", "pricing_pages"]
+AGGREGATOR_SOURCES = ["modelsdev", "openrouter", "litellm", "genai_prices", "pricing_pages", "lmarena", "aider"]
 CARD_SOURCES = ["huggingface"]  # crawled second: which repos to fetch comes from the first phase
 SOURCES = AGGREGATOR_SOURCES + CARD_SOURCES
 

@@ -392,5 +392,5 @@ def test_most_priced_chat_model_ids_resolve(shared):
     for r in report:
         print(f"  {r.source}: {r.resolved}/{r.total} ids, {r.priced_chat_resolved}/{r.priced_chat_total} priced chat")
     assert resolved / total >= 0.95
-    assert {r.source for r in report} == {"genai_prices", "litellm", "modelsdev", "openrouter"}
+    assert {r.source for r in report} == {"aider", "genai_prices", "litellm", "lmarena", "modelsdev", "openrouter"}
     assert shared.again.seconds < 60  # a few seconds on a laptop; generous for a loaded CI machine
