@@ -87,7 +87,7 @@ def test_record_figures_for_mistral_large_against_small(facts):
                                 "price ($0.285/1M vs $3.20/1M)")
     assert "233" not in to_markdown(r)
     assert (r.side_a.routes, r.side_b.routes) == (4, 3)  # the non-preferred listings are not routes
-    assert r.benchmarks.rows == [] and "none sourced" in r.benchmarks.note
+    assert r.benchmarks.rows == [] and "0 shared rows" in r.benchmarks.note  # neither Mistral is on a leaderboard
 
 
 def test_traffic_profile_is_configurable_and_stated(facts):

@@ -6,7 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 from pipeline.record import figures as fig
-from pipeline.record.schema import (CAPABILITIES, DECISION_FIT_RULES, LONG_CONTEXT_TOKENS, RAG_CONTEXT_TOKENS, Benchmarks,
+from pipeline.record.schema import (CAPABILITIES, DECISION_FIT_RULES, LONG_CONTEXT_TOKENS, RAG_CONTEXT_TOKENS, BenchmarkRow,
+                                    Benchmarks, BenchmarkScore,
                                     Cheapest, ComparisonRecord, FaqEntry, ModelFacts, OverlapPrice, PriceComparison,
                                     Route, SideFigures, SourceDocument, SwitchFriction, TrafficProfile)
 
@@ -391,18 +392,101 @@ def faq(p: _Pair) -> list[FaqEntry]:
 _NO_BENCHMARKS = Benchmarks()
 
 
+def _lead(x: BenchmarkScore, y: BenchmarkScore) -> tuple[bool | None, int]:
+    """(outside both intervals, who leads: 1 x, -1 y, 0 neither), as the warehouse macro
+    benchmark_lead decides it: with intervals only a gap outside both counts."""
+    better = 1 if x.higher_is_better else -1
+    if x.significance == "interval":
+        if x.ci_low is None or y.ci_low is None:
+            return None, 0
+        if x.ci_low > y.ci_high:
+            return True, better
+        if y.ci_low > x.ci_high:
+            return True, -better
+        return False, 0
+    if x.score == y.score:
+        return None, 0
+    return None, better if x.score > y.score else -better
+
+
+def benchmarks(a: ModelFacts, b: ModelFacts, scores_a: list[BenchmarkScore], scores_b: list[BenchmarkScore]) -> Benchmarks:
+    """Shared rows (same benchmark and metric, like harness and setting), then what only one side has."""
+    if not scores_a and not scores_b:
+        return _NO_BENCHMARKS
+    by_b = {s.compare_key: s for s in scores_b}
+    rows = []
+    for x in sorted(scores_a, key=lambda s: (s.benchmark, s.harness or "", s.setting or "")):
+        y = by_b.get(x.compare_key)
+        if y is None:
+            continue
+        outside, lead = _lead(x, y)
+        rows.append(BenchmarkRow(
+            benchmark_id=x.benchmark_id, benchmark=x.benchmark, metric=x.metric, unit=x.unit, harness=x.harness,
+            setting_a=x.setting, setting_b=y.setting, score_a=x.score, score_b=y.score,
+            ci_a=(x.ci_low, x.ci_high) if x.ci_low is not None else None,
+            ci_b=(y.ci_low, y.ci_high) if y.ci_low is not None else None,
+            difference=x.score - y.score, outside_intervals=outside, leader={1: "a", -1: "b"}.get(lead),
+            as_of=str(x.evaluated_at or y.evaluated_at or x.as_of or "") or None,
+            source=x.source if x.source == y.source else f"{x.source}, {y.source}", url=x.url or y.url))
+    shared = {r.benchmark_id for r in rows}
+    names_a = {s.benchmark_id: s.benchmark for s in scores_a}
+    names_b = {s.benchmark_id: s.benchmark for s in scores_b}
+    not_comparable = []
+    for bid in sorted(set(names_a) & set(names_b) - shared, key=lambda i: names_a[i]):
+        sa = sorted({_setting_label(s) for s in scores_a if s.benchmark_id == bid})
+        sb = sorted({_setting_label(s) for s in scores_b if s.benchmark_id == bid})
+        not_comparable.append(f"{names_a[bid]}: {a.name} evaluated with {fig.listing(sa)}, {b.name} with "
+                              f"{fig.listing(sb)}; different settings are not compared"
+                              + (" (a thinking variant against a non-thinking one)" if _thinking(sa) != _thinking(sb) else "")
+                              + ".")
+    only_a = sorted({names_a[i] for i in set(names_a) - set(names_b)})
+    only_b = sorted({names_b[i] for i in set(names_b) - set(names_a)})
+    lead_a = sum(r.leader == "a" for r in rows)
+    lead_b = sum(r.leader == "b" for r in rows)
+    note = (f"{len(rows)} shared rows: {a.name} leads {lead_a}, {b.name} leads {lead_b}, "
+            f"{len(rows) - lead_a - lead_b} without a lead (equal, or intervals overlap)." if rows
+            else "No benchmark row with the same setting for both models: 0 shared rows.")
+    return Benchmarks(rows=rows, not_comparable=not_comparable, only_a=only_a, only_b=only_b, note=note)
+
+
+def _setting_label(s: BenchmarkScore) -> str:
+    label = s.setting or "the default setting"
+    return f"{label} via {s.harness}" if s.harness else label
+
+
+def _thinking(labels: list[str]) -> bool:
+    return any("thinking" in x and "no-thinking" not in x for x in labels)
+
+
+def benchmark_tradeoffs(a: ModelFacts, b: ModelFacts, bench: Benchmarks, limit: int = 3) -> list[str]:
+    """Sentences for shared rows whose gap is outside both intervals, largest first."""
+    out = []
+    first = ("lmarena-full", "lmarena-coding", "lmarena-math", "lmarena-hard-6")  # the headline categories
+    rows = sorted((r for r in bench.rows if r.outside_intervals and r.leader),
+                  key=lambda r: (first.index(r.benchmark_id) if r.benchmark_id in first else len(first),
+                                 -abs(r.difference), r.benchmark))
+    for r in rows[:limit]:
+        lead, other = (a, b) if r.leader == "a" else (b, a)
+        setting = f" ({r.setting_a})" if r.setting_a else ""
+        out.append(f"{lead.name} leads {other.name} on {r.benchmark}{setting} by {fig.score(abs(r.difference))} "
+                   f"{r.unit}, outside both 95% intervals ({r.source}, {r.as_of}).")
+    return out
+
+
 def build_record(a: ModelFacts, b: ModelFacts, documents: list[SourceDocument],
                  traffic: TrafficProfile | None = None, last_reviewed: date | None = None,
-                 figures: tuple[SideFigures, SideFigures] | None = None) -> ComparisonRecord:
+                 figures: tuple[SideFigures, SideFigures] | None = None,
+                 scores: tuple[list[BenchmarkScore], list[BenchmarkScore]] = ([], [])) -> ComparisonRecord:
     """The full record for A against B (A first, as asked); `figures`: side_figures of A and B
     at `traffic`, when the caller already has them (bulk builds compute them once per model)."""
     p = _Pair(a, b, traffic or TrafficProfile(), figures)
     unique = {(d.source, d.url): d for d in documents}
+    bench = benchmarks(a, b, *scores)
     return ComparisonRecord(
         title=f"{a.name} vs {b.name}",
         model_a=a, model_b=b, traffic=p.traffic, side_a=p.fa, side_b=p.fb, price=p.price,
-        verdict=verdict(p), tradeoffs=tradeoffs(p), switch_friction=switch_friction(p),
-        benchmarks=_NO_BENCHMARKS, deep_dive=deep_dive(p), faq=faq(p),
+        verdict=verdict(p), tradeoffs=tradeoffs(p) + benchmark_tradeoffs(a, b, bench),
+        switch_friction=switch_friction(p), benchmarks=bench, deep_dive=deep_dive(p), faq=faq(p),
         sources=[unique[k] for k in sorted(unique)], last_reviewed=last_reviewed,
     )
 

@@ -61,3 +61,28 @@ CREATE TABLE IF NOT EXISTS benchmark_results (
     valid_from       TIMESTAMPTZ NOT NULL,
     valid_to         TIMESTAMPTZ
 );
+
+-- What records and the pair table compare: per model and comparison key (benchmark, harness,
+-- setting), one current row, the original before a copy, then the latest run. Two models' rows
+-- compare only when their compare_key is equal: same benchmark and metric, like harness, like setting.
+CREATE OR REPLACE VIEW benchmark_scores AS
+SELECT r.*, b.name AS benchmark, b.metric, b.unit, b.higher_is_better, b.significance,
+       concat_ws('|', r.benchmark_id, coalesce(r.harness, ''), coalesce(r.setting, '')) AS compare_key
+FROM benchmark_results r
+JOIN benchmarks b USING (benchmark_id)
+WHERE r.valid_to IS NULL
+QUALIFY row_number() OVER (PARTITION BY r.model_id, r.benchmark_id, r.harness, r.setting
+                           ORDER BY r.copy_of IS NOT NULL, r.evaluated_at DESC NULLS LAST, r.valid_from DESC,
+                                    r.source, r.source_id, r.source_row) = 1;
+
+-- Who leads on a shared row: 1 model A, -1 model B, 0 neither. Where the benchmark publishes
+-- intervals, only a gap outside both counts (overlapping intervals: no significant difference).
+CREATE OR REPLACE MACRO benchmark_lead(a_score, a_low, a_high, b_score, b_low, b_high, higher_is_better, significance) AS
+CASE WHEN significance = 'interval' THEN
+          CASE WHEN a_low IS NULL OR b_low IS NULL THEN 0
+               WHEN a_low > b_high THEN (CASE WHEN higher_is_better THEN 1 ELSE -1 END)
+               WHEN b_low > a_high THEN (CASE WHEN higher_is_better THEN -1 ELSE 1 END)
+               ELSE 0 END
+     WHEN a_score = b_score THEN 0
+     WHEN (a_score > b_score) = higher_is_better THEN 1
+     ELSE -1 END;

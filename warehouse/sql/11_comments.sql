@@ -144,3 +144,4 @@ COMMENT ON COLUMN benchmark_results.copy_of IS 'The source this row repeats (ben
 COMMENT ON COLUMN benchmark_results.note IS 'What else the source says about the run.';
 COMMENT ON COLUMN benchmark_results.valid_from IS 'When the score took effect: the document''s as-of when a timestamp, else its fetch time.';
 COMMENT ON COLUMN benchmark_results.valid_to IS 'When a later document changed or dropped the score; NULL while current.';
+COMMENT ON VIEW benchmark_scores IS 'Current benchmark_results, one row per model and compare_key (benchmark, harness, setting): what records and comparisons compare.';
