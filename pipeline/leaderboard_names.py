@@ -60,6 +60,9 @@ def lmarena_forms(name: str) -> list[tuple[str, str | None]]:
             break
         rest, settings = rest[:m.start()], [m.group("setting"), *settings]
         forms.append((rest, "-".join(settings)))
+    version = re.sub(r"-v(\d+)\.0$", r"-v\1", rest)  # 'amazon-nova-pro-v1.0' is Bedrock's 'nova-pro-v1'
+    if version != rest:
+        forms.append((version, "-".join(settings) or None))
     return forms
 
 
@@ -150,10 +153,10 @@ def _display_thinking(display: str) -> str | None:
 
 def aider_forms(model: str) -> list[str]:
     """Names to look up for a LiteLLM-style id, most specific first: the id with its LiteLLM route
-    taken off ('openrouter/openai/o1' -> 'openai/o1'), then the bare model name ('o1')."""
+    taken off once ('openrouter/openai/o1' -> 'openai/o1'), then the bare model name ('o1')."""
     parts = model.split("/")
-    while len(parts) > 1 and parts[0].lower() in LITELLM_ROUTES and (len(parts) > 2 or parts[0] != "openrouter"):
-        parts = parts[1:]
+    if len(parts) > 1 and parts[0].lower() in LITELLM_ROUTES and (len(parts) > 2 or parts[0] != "openrouter"):
+        parts = parts[1:]  # once: in 'openrouter/openai/o1', 'openai' is the vendor
         if parts[0] == "accounts" and "models" in parts:  # fireworks_ai/accounts/fireworks/models/qwq-32b
             parts = parts[parts.index("models") + 1:]
     forms = ["/".join(parts)]

@@ -65,6 +65,8 @@ CREATE TABLE IF NOT EXISTS benchmark_results (
 -- What records and the pair table compare: per model and comparison key (benchmark, harness,
 -- setting), one current row, the original before a copy, then the latest run. Two models' rows
 -- compare only when their compare_key is equal: same benchmark and metric, like harness, like setting.
+-- A row whose source id names the model ('deepseek-chat' for deepseek/deepseek-chat) comes before
+-- one that only resolves to it (an API alias another source links to the same weights).
 CREATE OR REPLACE VIEW benchmark_scores AS
 SELECT r.*, b.name AS benchmark, b.metric, b.unit, b.higher_is_better, b.significance,
        concat_ws('|', r.benchmark_id, coalesce(r.harness, ''), coalesce(r.setting, '')) AS compare_key
@@ -72,7 +74,9 @@ FROM benchmark_results r
 JOIN benchmarks b USING (benchmark_id)
 WHERE r.valid_to IS NULL
 QUALIFY row_number() OVER (PARTITION BY r.model_id, r.benchmark_id, r.harness, r.setting
-                           ORDER BY r.copy_of IS NOT NULL, r.evaluated_at DESC NULLS LAST, r.valid_from DESC,
+                           ORDER BY r.copy_of IS NOT NULL,
+                                    lower(regexp_extract(r.source_id, '[^/]*$')) <> lower(split_part(r.model_id, '/', 2)),
+                                    r.evaluated_at DESC NULLS LAST, r.valid_from DESC,
                                     r.source, r.source_id, r.source_row) = 1;
 
 -- Who leads on a shared row: 1 model A, -1 model B, 0 neither. Where the benchmark publishes
