@@ -427,18 +427,15 @@ def benchmarks(a: ModelFacts, b: ModelFacts, scores_a: list[BenchmarkScore], sco
             ci_b=(y.ci_low, y.ci_high) if y.ci_low is not None else None,
             difference=x.score - y.score, outside_intervals=outside, leader={1: "a", -1: "b"}.get(lead),
             as_of=str(x.evaluated_at or y.evaluated_at or x.as_of or "") or None,
-            source=x.source if x.source == y.source else f"{x.source}, {y.source}", url=x.url or y.url))
-    shared = {r.benchmark_id for r in rows}
+            source=_cited(x) if _cited(x) == _cited(y) else f"{_cited(x)}, {_cited(y)}", url=x.url or y.url))
     names_a = {s.benchmark_id: s.benchmark for s in scores_a}
     names_b = {s.benchmark_id: s.benchmark for s in scores_b}
-    not_comparable = []
-    for bid in sorted(set(names_a) & set(names_b) - shared, key=lambda i: names_a[i]):
-        sa = sorted({_setting_label(s) for s in scores_a if s.benchmark_id == bid})
-        sb = sorted({_setting_label(s) for s in scores_b if s.benchmark_id == bid})
-        not_comparable.append(f"{names_a[bid]}: {a.name} evaluated with {fig.listing(sa)}, {b.name} with "
-                              f"{fig.listing(sb)}; different settings are not compared"
-                              + (" (a thinking variant against a non-thinking one)" if _thinking(sa) != _thinking(sb) else "")
-                              + ".")
+    both = set(names_a) & set(names_b)
+    keys_a, keys_b = {s.compare_key for s in scores_a}, {s.compare_key for s in scores_b}
+    not_comparable = [*_unmatched(a, b, [s for s in scores_a if s.benchmark_id in both and s.compare_key not in keys_b],
+                                  scores_b),
+                      *_unmatched(b, a, [s for s in scores_b if s.benchmark_id in both and s.compare_key not in keys_a],
+                                  scores_a)]
     only_a = sorted({names_a[i] for i in set(names_a) - set(names_b)})
     only_b = sorted({names_b[i] for i in set(names_b) - set(names_a)})
     lead_a = sum(r.leader == "a" for r in rows)
@@ -447,6 +444,23 @@ def benchmarks(a: ModelFacts, b: ModelFacts, scores_a: list[BenchmarkScore], sco
             f"{len(rows) - lead_a - lead_b} without a lead (equal, or intervals overlap)." if rows
             else "No benchmark row with the same setting for both models: 0 shared rows.")
     return Benchmarks(rows=rows, not_comparable=not_comparable, only_a=only_a, only_b=only_b, note=note)
+
+
+def _unmatched(x: ModelFacts, y: ModelFacts, rows: list[BenchmarkScore], other: list[BenchmarkScore]) -> list[str]:
+    """One sentence per setting of x's rows on benchmarks y is evaluated on, under other settings only."""
+    out = []
+    for label in sorted({_setting_label(s) for s in rows}):
+        group = sorted({s.benchmark for s in rows if _setting_label(s) == label})
+        theirs = sorted({_setting_label(s) for s in other if s.benchmark in group})
+        what = fig.listing(group) if len(group) <= 3 else f"{len(group)} benchmarks ({fig.listing(group[:3])}...)"
+        kind = " (a thinking variant against a non-thinking one)" if _thinking([label]) != _thinking(theirs) else ""
+        out.append(f"{x.name} at {label} on {what} is not compared: {y.name} is evaluated there only at "
+                   f"{fig.listing(theirs)}{kind}.")
+    return out
+
+
+def _cited(s: BenchmarkScore) -> str:
+    return f"{s.source} (copy of {s.copy_of})" if s.copy_of else s.source
 
 
 def _setting_label(s: BenchmarkScore) -> str:

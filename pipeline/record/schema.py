@@ -15,6 +15,12 @@ tier (the `free` variant, or $0 for both input and output, as trial endpoints li
 are rate-limited, so they are listed but never priced out as the cheapest route or a monthly
 cost. Cheapest figures are among priced routes; ties list every provider at that price.
 Decision-fit tags follow `DECISION_FIT_RULES` and need a sourced value: an unknown earns none.
+
+Benchmarks (`scores`: each side's `BenchmarkScore`s): a row is shared only when both models have
+the same benchmark and metric under a like harness and setting (`compare_key`); rows at other
+settings are named, never compared (a thinking variant against a non-thinking one is said so).
+Where a benchmark publishes intervals a gap leads only outside both; tradeoffs cite a benchmark
+only for such a gap.
 """
 from __future__ import annotations
 
