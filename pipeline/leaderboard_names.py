@@ -24,24 +24,13 @@ _LMARENA_SETTING = re.compile(
     r"-(?P<setting>thinking(?:-\d+k)?|no-thinking|non-thinking|nothink|(?:minimal|low|medium|high|xhigh)"
     r"|reasoning|non-reasoning|bf16|fp8|online)$")
 
-# aider's built-in model aliases (aider/models.py MODEL_ALIASES) for the ones the leaderboard's
-# commands use. `sonnet` moved (3.5, then 3.7, then 4): a command that uses it names the model by
-# the run's display name, so `aider_command` prefers a dated id in the display name to the alias.
+# aider's built-in model aliases (aider/models.py MODEL_ALIASES), only the two the leaderboard's
+# commands use. `sonnet` moved (3.5, then 3.7, then 4): where the run's display name carries a
+# dated id ('claude-3-7-sonnet-20250219 (no thinking)', 'DeepSeek R1 + claude-3-5-sonnet-20241022'
+# for the editor), `aider_command` takes that id instead of the alias.
 AIDER_ALIASES = {
-    "sonnet": "anthropic/claude-3-7-sonnet-20250219",
-    "haiku": "claude-3-5-haiku-20241022",
-    "opus": "claude-opus-4-20250514",
+    "sonnet": "anthropic/claude-3-7-sonnet-20250219",  # aider 0.75 (February 2025)
     "r1": "deepseek/deepseek-reasoner",
-    "deepseek": "deepseek/deepseek-chat",
-    "flash": "gemini/gemini-2.5-flash",
-    "4o": "gpt-4o",
-    "4": "gpt-4-0613",
-    "4-turbo": "gpt-4-1106-preview",
-    "35turbo": "gpt-3.5-turbo",
-    "3": "gpt-3.5-turbo",
-    "quasar": "openrouter/openrouter/quasar-alpha",
-    "optimus": "openrouter/openrouter/optimus-alpha",
-    "grok3": "xai/grok-3-beta",
 }
 # LiteLLM provider prefixes an aider model id may carry (the route, not the model's vendor).
 LITELLM_ROUTES = ("openrouter", "openai", "anthropic", "gemini", "vertex_ai", "deepseek", "xai", "mistral",
@@ -122,7 +111,8 @@ def aider_command(command: str, display: str = "", reasoning_effort: object = No
         thinking = _display_thinking(display)
     editor = editor_model or options.get("editor-model")
     if editor in AIDER_ALIASES:
-        editor = AIDER_ALIASES[editor]
+        editor = _display_id(display.split(" + ", 1)[1]) if " + " in display else None
+        editor = editor or AIDER_ALIASES[editor_model or options.get("editor-model")]
     architect = edit_format == "architect" or "architect" in flags or "architect" in options
     parts = [str(effort).lower() if effort else None, thinking,
              f"architect+{editor}" if architect and editor else ("architect" if architect else None)]

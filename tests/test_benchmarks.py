@@ -171,7 +171,7 @@ def test_lmarena_names_give_the_model_and_the_setting():
      "qwen-max-2025-01-25", {}, "openai/qwen-max-2025-01-25", None),
     ("aider --model sonnet", "claude-3-7-sonnet-20250219 (no thinking)", {}, "claude-3-7-sonnet-20250219", "no-thinking"),
     ("aider --architect --model r1 --editor-model sonnet", "DeepSeek R1 + claude-3-5-sonnet-20241022",
-     {"edit_format": "architect"}, "deepseek/deepseek-reasoner", "architect+anthropic/claude-3-7-sonnet-20250219"),
+     {"edit_format": "architect"}, "deepseek/deepseek-reasoner", "architect+claude-3-5-sonnet-20241022"),
     ("aider --model o3-mini --reasoning-effort high", "o3-mini (high)", {}, "o3-mini", "high"),
     ("aider --model o4-mini", "o4-mini (high)", {}, "o4-mini", "high"),
     ("aider --model claude-opus-4-20250514", "claude-opus-4-20250514 (32k thinking)", {"thinking_tokens": 32000},
