@@ -28,10 +28,15 @@ def refresh(
     wait: Annotated[float, typer.Option(help="Seconds to wait for another refresh holding the lock.")] = 0,
     export_dir: Annotated[Path | None, typer.Option(help="After publishing, export the tables into this folder.")] = None,
     export_format: Annotated[list[str] | None, typer.Option(help="Table export format (repeatable): parquet, csv, jsonl.")] = None,
+    http_cache: Annotated[Path | None, typer.Option(help="Live crawls: keep responses here and re-fetch them conditionally (ETag, Last-Modified); default: beside the warehouse (DB.httpcache).")] = None,
+    no_http_cache: Annotated[bool, typer.Option("--no-http-cache", help="Live crawls: download every document again.")] = False,
 ) -> None:
     """Crawl the sources, load, reconcile and regenerate comparisons; publish atomically.
 
-    Exit code 0 when every source succeeded, 2 when some failed, 1 when none did.
+    A source the replayed snapshot holds nothing of is skipped ("not in this snapshot"): it keeps
+    its last good data and counts neither way. Progress per source goes to stderr: a live bar on
+    a terminal, plain lines otherwise. Exit code 0 when every source that ran succeeded,
+    2 when some failed, 1 when none loaded.
     """
     from flows.refresh import RefreshOptions, refresh as run_refresh
     from flows.summary import summary_markdown
@@ -46,10 +51,14 @@ def refresh(
         except SnapshotError as exc:
             _echo_err(f"versus refresh: {exc}")
             raise typer.Exit(1)
+    from flows.progress import crawl_display
+
+    options = RefreshOptions(db=db, snapshot=snapshot, record=record, sources=source or SOURCES, wait_seconds=wait,
+                             export_dir=export_dir, export_formats=export_format or ["parquet"],
+                             http_cache=http_cache, use_http_cache=not no_http_cache)
     try:
-        report = run_refresh(RefreshOptions(db=db, snapshot=snapshot, record=record, sources=source or SOURCES,
-                                            wait_seconds=wait, export_dir=export_dir,
-                                            export_formats=export_format or ["parquet"]), progress=_echo_err)
+        with crawl_display(_echo_err) as display:
+            report = run_refresh(options, progress=display.log, crawl_progress=display)
     except (RefreshLocked, ValueError) as exc:
         _echo_err(f"versus refresh: {exc}")
         raise typer.Exit(1)

@@ -24,9 +24,13 @@ class SourceFailed(RuntimeError):
 @task(task_run_name="crawl-{source}", cache_policy=NO_CACHE, retries=2,
       retry_delay_seconds=exponential_backoff(backoff_factor=10), retry_jitter_factor=0.5)
 def crawl_task(source: str, spool: Path, snapshot: Path | None, record: Path | None,
-               args: dict[str, str] | None) -> CrawlOutcome:
-    """Crawl one source in a child process; raising makes Prefect retry with backoff."""
-    crawl = crawl_source(source, spool, snapshot, record, args)
+               args: dict[str, str] | None, http_cache: Path | None = None) -> CrawlOutcome:
+    """Crawl one source in a child process, its progress in the task's log; raising makes Prefect
+    retry with backoff."""
+    from flows.progress import PlainProgress
+
+    crawl = crawl_source(source, spool, snapshot, record, args, http_cache=http_cache,
+                         on_progress=PlainProgress(get_run_logger().info))
     errors = crawl_errors(crawl, spool)
     if errors:
         raise SourceFailed(f"{source}: {'; '.join(errors)[:500]}")
@@ -39,6 +43,8 @@ def load_task(con, run_id: int, crawl: CrawlOutcome, spool: Path):
     record_source(con, run_id, load)
     if load.errors:
         raise SourceFailed(f"{load.source}: {'; '.join(load.errors)[:500]}")
+    if load.status == "skipped":
+        return Completed(name="Skipped", message=f"{load.source}: {load.reason}", data=load)
     return load
 
 
@@ -50,7 +56,8 @@ class PrefectExecutor:
 
     def crawl(self, sources, spool, options, args):
         crawl = crawl_task if self.retry_delays else crawl_task.with_options(retry_delay_seconds=0)
-        futures = {s: crawl.submit(s, spool, options.snapshot, options.record, args) for s in sources}
+        futures = {s: crawl.submit(s, spool, options.snapshot, options.record, args, options.cache_dir)
+                   for s in sources}
         outcomes = []
         for source, future in futures.items():
             state = future.wait() or future.state
@@ -84,7 +91,7 @@ def _run_name() -> str:
       log_prints=True)
 def nightly_refresh(db: str = "versus.duckdb", snapshot: str | None = None, sources: list[str] | None = None,
                     export_dir: str | None = None, export_formats: list[str] | None = None,
-                    traffic: TrafficProfile | None = None):
+                    traffic: TrafficProfile | None = None, http_cache: str | None = None):
     """Refresh every source, reconcile, regenerate comparisons, optionally export; publish atomically.
 
     One source's failure fails its tasks and the run goes on with that source's last good data;
@@ -93,17 +100,21 @@ def nightly_refresh(db: str = "versus.duckdb", snapshot: str | None = None, sour
     logger = get_run_logger()
     options = RefreshOptions(db=Path(db), snapshot=Path(snapshot) if snapshot else None,
                              sources=sources or SOURCES, export_dir=Path(export_dir) if export_dir else None,
-                             export_formats=export_formats or ["parquet"], traffic=traffic or TrafficProfile())
+                             export_formats=export_formats or ["parquet"], traffic=traffic or TrafficProfile(),
+                             http_cache=Path(http_cache) if http_cache else None)
     report = refresh(options, progress=logger.info, executor=PrefectExecutor(retry_delays=snapshot is None))
     summary = summary_markdown(report)
     create_markdown_artifact(markdown=summary, key="versus-run-summary", description=f"versus run {report.run_id}")
-    failed = [load.source for load in report.loads.values() if load.errors]
+    failed = [load.source for load in report.loads.values() if load.status == "failed"]
+    skipped = [f"{load.source} ({load.reason})" for load in report.loads.values() if load.status == "skipped"]
+    also = f"; skipped {', '.join(skipped)}" if skipped else ""
+    ran = len(report.loads) - len(skipped)
     if report.status == "ok":
-        return Completed(message=f"run {report.run_id}: all {len(report.loads)} sources ok", data=report.run_id)
+        return Completed(message=f"run {report.run_id}: all {ran} sources that ran ok{also}", data=report.run_id)
     if report.status == "partial":
         return Completed(name="Partial success", data=report.run_id,
-                         message=f"run {report.run_id}: failed sources {', '.join(failed)}; the rest loaded")
-    return Failed(message=f"run {report.run_id}: every source failed ({', '.join(failed)})")
+                         message=f"run {report.run_id}: failed sources {', '.join(failed)}; the rest loaded{also}")
+    return Failed(message=f"run {report.run_id}: no source loaded (failed: {', '.join(failed) or 'none'}){also}")
 
 
 def with_task_runner(dask_address: str | None = None, local_dask: bool = False):

@@ -28,21 +28,32 @@ class RefreshOptions(BaseModel):
     sources: list[str] = SOURCES
     wait_seconds: float = 0
     parallel_crawls: int = 2
+    http_cache: Path | None = None  # live crawls' HTTP cache; default: beside the warehouse
+    use_http_cache: bool = True
     export_dir: Path | None = None
     export_formats: list[str] = ["parquet"]
     traffic: TrafficProfile = TrafficProfile()
+
+    @property
+    def cache_dir(self) -> Path | None:
+        """Where live crawls keep responses for conditional re-fetches (`<warehouse>.httpcache`)."""
+        if self.snapshot or not self.use_http_cache:
+            return None
+        return self.http_cache or self.db.parent / f"{self.db.name}.httpcache"
 
 
 class PlainExecutor:
     """Runs the steps as ordinary calls; crawls in parallel child processes."""
 
-    def __init__(self, parallel: int = 2):
-        self.parallel = parallel
+    def __init__(self, parallel: int = 2, on_progress: Callable[[dict], None] | None = None):
+        self.parallel, self.on_progress = parallel, on_progress
 
     def crawl(self, sources: list[str], spool: Path, options: RefreshOptions,
               args: dict[str, str] | None) -> list[CrawlOutcome]:
         with ThreadPoolExecutor(max(1, self.parallel)) as pool:
-            return list(pool.map(lambda s: crawl_source(s, spool, options.snapshot, options.record, args), sources))
+            return list(pool.map(lambda s: crawl_source(s, spool, options.snapshot, options.record, args,
+                                                        http_cache=options.cache_dir, on_progress=self.on_progress),
+                                 sources))
 
     def load(self, con: duckdb.DuckDBPyConnection, run_id: int, crawl: CrawlOutcome, spool: Path) -> SourceLoad:
         load = load_crawl(con, run_id, crawl, spool)
@@ -53,9 +64,11 @@ class PlainExecutor:
         return fn(*args)
 
 
-def refresh(options: RefreshOptions, progress: Callable[[str], None] = print, executor=None) -> RefreshReport:
-    """Build the next warehouse from a copy of the current one and publish it atomically."""
-    executor = executor or PlainExecutor(options.parallel_crawls)
+def refresh(options: RefreshOptions, progress: Callable[[str], None] = print, executor=None,
+            crawl_progress: Callable[[dict], None] | None = None) -> RefreshReport:
+    """Build the next warehouse from a copy of the current one and publish it atomically.
+    `crawl_progress` receives each crawl's progress events (flows/progress.py)."""
+    executor = executor or PlainExecutor(options.parallel_crawls, crawl_progress)
     unknown = sorted(set(options.sources) - set(SOURCES))
     if unknown:
         raise ValueError(f"unknown source(s) {', '.join(unknown)}; choose from {', '.join(SOURCES)}")
@@ -94,9 +107,13 @@ def _run(con, options: RefreshOptions, spool: Path, snapshot: str | None, execut
             load = timed(f"load {crawl.source}", executor.load, con, report.run_id, crawl, spool)
             report.loads[crawl.source] = load
             report.timings[f"crawl {crawl.source}"] = crawl.seconds
+            report.ran_on[crawl.source] = crawl.ran_on
+            if load.status == "skipped":
+                progress(f"  {crawl.source}: skipped ({load.reason})")
+                continue
             detail = f"{load.documents} documents, {load.observations} observations, {load.rejected} rejected"
             progress(f"  {crawl.source}: {load.status} ({detail}, {crawl.seconds:.1f}s)"
-                     + (f": {'; '.join(load.errors)[:300]}" if load.errors else ""))
+                     + (f": {load.reason[:300]}" if load.errors else ""))
 
     crawl_and_load([s for s in options.sources if s in AGGREGATOR_SOURCES])
     cards = [s for s in options.sources if s in CARD_SOURCES]

@@ -49,8 +49,8 @@ def status_text(db: Path) -> str:
     with duckdb.connect(str(db), read_only=True) as con:
         rows = con.execute(SOURCE_STATUS_SQL).fetchall()
         sources = _table(
-            ["source", "last run", "last success", "age", "documents", "current obs", "rejected", "last error"],
-            [[s, st, ok.strftime("%Y-%m-%d %H:%M") if ok else "never", _age(ok), d, o, x, (e or "")[:80]]
+            ["source", "last run", "last success (UTC)", "age", "documents", "current obs", "rejected", "last error"],
+            [[s, st, ok.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M") if ok else "never", _age(ok), d, o, x, (e or "")[:80]]
              for s, st, ok, d, o, x, e in rows])
         resolution = _table(
             ["source", "ids resolved", "priced chat ids resolved", "unresolved"],

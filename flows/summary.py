@@ -13,8 +13,10 @@ def summary_markdown(report: RefreshReport, top: int = 10) -> str:
              f"Snapshot: {report.snapshot or 'live crawl'}", "",
              "| source | status | documents | observations | rejected | reason |", "|---|---|---:|---:|---:|---|"]
     for load in report.loads.values():
-        reason = "; ".join(load.errors).replace("|", "\\|")[:300]
+        reason = load.reason.replace("|", "\\|")[:300]
         lines.append(f"| {load.source} | {load.status} | {load.documents} | {load.observations} | {load.rejected} | {reason} |")
+    if report.ran_on:
+        lines += ["", "Crawls ran on: " + "; ".join(f"{s}: {where or 'unknown'}" for s, where in report.ran_on.items())]
     rec = report.reconcile
     if rec is not None:
         lines += ["", f"Models: {rec.models}; offerings: {rec.offerings}; "

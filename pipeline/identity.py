@@ -32,7 +32,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import (BaseModel, ConfigDict, Field, StringConstraints, ValidationError, ValidationInfo, field_validator,
                       model_validator)
@@ -146,13 +146,23 @@ class AliasFile(BaseModel):
         return self
 
 
+ProviderKind = Literal["vendor", "cloud", "inference_host", "aggregator"]
+
+
 class ProviderEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
     provider_id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    kind: ProviderKind
     name: str = Field(min_length=1)
     url: str | None = None
     vendor: str | None = None
     sources: dict[str, list[str]] = {}
+
+    @model_validator(mode="after")
+    def _vendor_kind(self) -> ProviderEntry:
+        if (self.kind == "vendor") != (self.vendor is not None):
+            raise ValueError("kind vendor goes with a `vendor` (and a `vendor` with kind vendor)")
+        return self
 
 
 class ProviderFile(BaseModel):
@@ -200,6 +210,7 @@ class Provider:
     url: str | None
     vendor: str | None
     primary: bool  # the first id providers.yaml lists for it in this source (or an unlisted id)
+    kind: str | None = None  # providers.yaml `kind`; None for a provider id no entry lists
 
 
 def provider_for(source: str, source_provider_id: str) -> Provider:
@@ -213,7 +224,7 @@ def _provider_index() -> dict[tuple[str, str], Provider]:
     for e in provider_file().providers:
         for source, source_ids in e.sources.items():
             for i, sid in enumerate(source_ids):
-                index[source, sid] = Provider(e.provider_id, e.name, e.url, e.vendor, i == 0)
+                index[source, sid] = Provider(e.provider_id, e.name, e.url, e.vendor, i == 0, e.kind)
     return index
 
 
@@ -225,7 +236,7 @@ def _unlisted(source: str, source_provider_id: str) -> Provider:
     pid = source_provider_id.strip().lower().replace("_", "-")
     for e in provider_file().providers:
         if e.provider_id == pid:
-            return Provider(e.provider_id, e.name, e.url, e.vendor, True)
+            return Provider(e.provider_id, e.name, e.url, e.vendor, True, e.kind)
     return Provider(pid, source_provider_id, None, None, True)
 
 

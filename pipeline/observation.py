@@ -43,6 +43,7 @@ class Document(BaseModel):
     status: int = 200
     content_type: str | None = None
     as_of: str | None = None
+    data_date: datetime | None = None  # a replayed snapshot's date (None in a live crawl)
     sha256: str
     body: bytes = b""
 

@@ -4,7 +4,7 @@ module builds from `precedence.yaml` are what that SQL joins to.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from decimal import Decimal
 from functools import cache
 from typing import Literal
@@ -148,13 +148,22 @@ def _binary_prefix(decimal: Decimal, binary: Decimal) -> bool:
     return any(decimal % 1000 ** k == 0 and binary == decimal / 1000 ** k * 1024 ** k for k in (1, 2, 3))
 
 
-def valid_from(as_of: str | None, fetched_at: datetime) -> datetime:
-    """When a document's facts took effect: its as-of when that reads as a timestamp (models.dev
-    and genai-prices state one), else when it was fetched (LiteLLM's as-of is a release name)."""
-    if as_of:
-        try:
-            parsed = datetime.fromisoformat(as_of.strip().replace("Z", "+00:00"))
-        except ValueError:
-            return fetched_at
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=fetched_at.tzinfo)
-    return fetched_at
+def valid_from(as_of: str | None, fetched_at: datetime, data_date: datetime | None = None) -> datetime:
+    """When a document's facts took effect (the data's date, never the calendar's): its as-of when
+    that reads as a timestamp (models.dev and genai-prices state one); else, in a replay, the
+    snapshot's date (`data_date`: the newest timestamp as-of among its documents), else when it
+    was fetched (LiteLLM's as-of is a release name)."""
+    parsed = as_timestamp(as_of, fetched_at.tzinfo)
+    return parsed or data_date or fetched_at
+
+
+def as_timestamp(as_of: str | None, tz=None) -> datetime | None:
+    """An as-of as a timestamp, or None when it is not one (a version label); a date is its midnight
+    (in `tz`, else UTC, when the text names no offset)."""
+    if not as_of:
+        return None
+    try:
+        parsed = datetime.fromisoformat(as_of.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz or timezone.utc)

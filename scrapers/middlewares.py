@@ -13,23 +13,42 @@ from scrapers.snapshot import Snapshot, SnapshotEntry, write_manifest
 
 
 class SnapshotReplayMiddleware:
-    """Answers every request from a snapshot's manifest; a URL it lacks is a 404."""
+    """Answers every request from a snapshot's manifest; a URL it lacks is a 404.
 
-    def __init__(self, snapshot: Snapshot):
-        self.snapshot = snapshot
+    It counts the documents the manifest answered and those it lacked (stats `snapshot/answered`,
+    `snapshot/missing`; robots.txt is not a document), so the parent can tell a source the snapshot
+    never recorded (skipped) from one with a document missing (failed).
+    """
+
+    def __init__(self, snapshot: Snapshot, stats=None):
+        # the snapshot's data_date dates documents whose as-of is not a timestamp
+        self.snapshot, self.stats = snapshot, stats
 
     @classmethod
     def from_crawler(cls, crawler):
         root = crawler.settings.get("VERSUS_SNAPSHOT")
         if not root:
             raise NotConfigured
-        return cls(Snapshot(root))
+        mw = cls(Snapshot(root), crawler.stats)
+        crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
+        return mw
+
+    def spider_opened(self, spider=None):
+        for key in ("snapshot/answered", "snapshot/missing"):
+            self.stats.set_value(key, 0)
+
+    def _count(self, request, key: str) -> None:
+        if self.stats is not None and not request.url.endswith("/robots.txt"):
+            self.stats.inc_value(key)
 
     def process_request(self, request, spider=None):
         entry = self.snapshot.lookup(request.url)
         if entry is None:
+            self._count(request, "snapshot/missing")
             return Response(request.url, status=404, body=b"not in snapshot", request=request)
+        self._count(request, "snapshot/answered")
         request.meta["as_of"] = entry.as_of
+        request.meta["data_date"] = self.snapshot.data_date
         body = self.snapshot.path(entry).read_bytes()
         headers = {"Content-Type": entry.content_type}
         return TextResponse(request.url, status=entry.status, body=body, headers=headers,

@@ -47,6 +47,15 @@ class Snapshot:
                 raise SnapshotError(f"{path}: file {entry.file!r} for {entry.url} leaves the snapshot folder")
             self.entries[entry.url] = entry
 
+    @property
+    def data_date(self) -> str | None:
+        """The snapshot's date: the newest as-of among its documents that reads as a timestamp
+        (ISO text), or None. A document whose as-of is a label (LiteLLM's version) is dated by it."""
+        from pipeline.reconcile import as_timestamp
+
+        stamps = [t for t in (as_timestamp(e.as_of) for e in self.manifest.sources) if t is not None]
+        return max(stamps).isoformat() if stamps else None
+
     def path(self, entry: SnapshotEntry) -> Path:
         return (self.root / entry.file).resolve()
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -35,6 +36,8 @@ def test_refresh_on_demo_snapshot_exits_0_and_prints_a_summary(refreshed):
     assert proc.returncode == 0, proc.stderr
     assert "| litellm | ok |" in proc.stdout and "| huggingface | ok |" in proc.stdout
     assert "modelsdev: ok" in proc.stderr, "progress goes to stderr"
+    # not a terminal: plain progress lines per source, the last one once its crawl finished
+    assert re.search(r"crawl openrouter: \d+ requests done, finished, \d+ documents, \d+ errors, [\d.]+s", proc.stderr)
     assert sorted(p.name for p in db.parent.iterdir()) == ["w.duckdb", "w.duckdb.lock"]
 
 
@@ -62,7 +65,7 @@ def test_refresh_exits_1_when_no_source_loads(tmp_path):
     proc = versus("refresh", "--snapshot", str(tmp_path / "empty"), "--db", str(tmp_path / "w.duckdb"),
                   "--source", "litellm")
     assert proc.returncode == 1
-    assert "HTTP 404" in proc.stdout
+    assert "| litellm | skipped |" in proc.stdout and "not in this snapshot" in proc.stdout
 
 
 def test_bad_arguments_get_clear_errors(tmp_path):
@@ -124,3 +127,36 @@ def test_a_reader_holding_the_warehouse_neither_blocks_nor_sees_a_half_written_s
     with connect_readonly(db) as fresh:
         assert fresh.execute("SELECT count(*) FROM price_history").fetchone()[0] > before
         assert fresh.execute("SELECT count(*) FROM runs").fetchone()[0] == 2
+
+
+def test_refresh_on_a_terminal_shows_a_live_bar_per_source(tmp_path):
+    import pty
+    import threading
+
+    leader, follower = pty.openpty()
+    shown = bytearray()
+
+    def drain():  # read as it comes: a full terminal buffer would block the child
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            shown.extend(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    proc = subprocess.run([sys.executable, "-m", "flows.cli", "refresh", "--snapshot", str(DEMO_SNAPSHOT),
+                           "--db", str(tmp_path / "w.duckdb"), "-s", "litellm", "-s", "genai_prices"],
+                          stdout=subprocess.PIPE, stderr=follower, cwd=PROJECT_ROOT, timeout=300,
+                          env={**os.environ, "COLUMNS": "200", "TERM": "xterm"})
+    os.close(follower)
+    reader.join(timeout=10)
+    os.close(leader)
+    assert proc.returncode == 0
+    text = shown.decode(errors="replace")
+    assert "\x1b[" in text and "━" in text, "a Rich bar, drawn with terminal escapes"
+    assert "litellm: 1 requests done, finished, 1 documents, 0 errors" in text
+    assert "crawl litellm:" not in text, "no plain lines on a terminal"

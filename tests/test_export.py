@@ -28,7 +28,7 @@ def warehouse(tmp_path_factory) -> Path:
     con = demo_warehouse(db)
     con.execute("INSERT INTO models (model_id, name, vendor, license) VALUES "
                 "('evil/model', ?, 'evil', ?)", [HOSTILE, "=HYPERLINK(\"http://x\")"])
-    con.execute("INSERT INTO providers VALUES ('evil', '@SUM(1+1)', 'javascript:alert(3)'), "
+    con.execute("INSERT INTO providers (provider_id, name, url) VALUES ('evil', '@SUM(1+1)', 'javascript:alert(3)'), "
                 "('minus', '-5', NULL), ('tab', '\tcmd', NULL)")
     con.execute("INSERT INTO offerings (model_id, provider_id, source, route, input_usd_per_mtok, "
                 "output_usd_per_mtok, active, preferred) VALUES ('evil/model', 'evil', 'openrouter', ?, 1, 2, true, true)",

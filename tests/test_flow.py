@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import shutil
 
 import duckdb
@@ -14,12 +15,14 @@ from tests.test_ingest import LITELLM, variant
 pytestmark = pytest.mark.usefixtures("prefect_server")
 
 
-async def _artifact(key: str):
+async def _artifact(key: str, flow_run_id=None):
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, ArtifactFilterKey
 
+    by_run = ArtifactFilterFlowRunId(any_=[flow_run_id]) if flow_run_id else None
     async with get_client() as client:
-        found = await client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])))
+        found = await client.read_artifacts(artifact_filter=ArtifactFilter(
+            key=ArtifactFilterKey(any_=[key]), flow_run_id=by_run))
     return found[0]
 
 
@@ -65,6 +68,30 @@ def test_a_failing_source_leaves_the_others_loaded_and_earlier_data_kept(first_r
     assert after == before > 0
 
 
+def test_a_source_the_snapshot_lacks_is_a_skipped_task_and_the_run_completes(first_run, tmp_path):
+    from tests.test_skipped_sources import without
+
+    db = tmp_path / "w.duckdb"
+    shutil.copy(first_run[0], db)
+    snapshot = without(tmp_path, lambda e: e["file"].startswith("pricing_pages/"))
+    state = nightly_refresh(db=str(db), snapshot=str(snapshot), sources=["pricing_pages", "litellm"], return_state=True)
+    assert state.is_completed() and state.name == "Completed", state.message
+    assert "skipped pricing_pages (not in this snapshot)" in state.message
+    summary = asyncio.run(_artifact("versus-run-summary", state.state_details.flow_run_id)).data
+    assert "| pricing_pages | skipped | 0 | 0 | 0 | not in this snapshot |" in summary
+    tasks = asyncio.run(_task_states(state.state_details.flow_run_id))
+    assert tasks["load-pricing_pages"] == "Skipped" and tasks["load-litellm"] == "Completed"
+
+
+async def _task_states(flow_run_id) -> dict[str, str]:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    async with get_client() as client:
+        runs = await client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
+    return {run.name: run.state.name for run in runs}
+
+
 def test_flow_runs_on_a_local_dask_cluster(first_run, tmp_path):
     db = tmp_path / "w.duckdb"
     shutil.copy(first_run[0], db)
@@ -73,6 +100,15 @@ def test_flow_runs_on_a_local_dask_cluster(first_run, tmp_path):
     assert state.is_completed() and state.name == "Completed", state.message
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 2
+    summary = asyncio.run(_artifact("versus-run-summary", state.state_details.flow_run_id)).data
+    (where,) = [line for line in summary.splitlines() if line.startswith("Crawls ran on: ")]
+    assert re.fullmatch(r"Crawls ran on: litellm: dask worker tcp://[\d.:]+; openrouter: dask worker tcp://[\d.:]+",
+                        where), where
+
+
+def test_the_thread_runner_says_where_its_crawls_ran(first_run):
+    summary = asyncio.run(_artifact("versus-run-summary", first_run[1].state_details.flow_run_id)).data
+    assert "Crawls ran on: modelsdev: pid " in summary and "dask worker" not in summary
 
 
 def test_schedule_definition():
@@ -96,3 +132,17 @@ def test_prefect_yaml_deploys_the_nightly_flow():
     assert getattr(module, name) is nightly_refresh
     assert deployment["schedules"][0]["cron"] == "0 3 * * *"
     assert set(deployment["parameters"]) <= set(nightly_refresh.parameters.properties)
+
+
+def test_crawl_progress_is_in_the_prefect_task_logs(first_run):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+
+    async def logs():
+        async with get_client() as client:
+            return await client.read_logs(log_filter=LogFilter(
+                flow_run_id=LogFilterFlowRunId(any_=[first_run[1].state_details.flow_run_id])))
+
+    lines = [log.message for log in asyncio.run(logs()) if log.task_run_id is not None]
+    assert any(re.fullmatch(r"  crawl litellm: 1 requests done, finished, 1 documents, 0 errors, [\d.]+s", m)
+               for m in lines), lines[:20]

@@ -7,7 +7,7 @@ import pytest
 
 from pipeline import curated
 from pipeline.identity import (AliasEntry, AliasFile, ProviderFile, SourceId, alias_file, key, parse,
-                               provider_for, resolve_ids)
+                               provider_file, provider_for, resolve_ids)
 
 LITELLM_PREFIXES = frozenset({"azure-ai", "azure", "bedrock", "vertex-ai", "fireworks-ai", "mistral", "deepinfra",
                               "together-ai", "nvidia-nim", "perplexity"})
@@ -217,10 +217,23 @@ def test_a_typo_in_a_curated_file_names_file_line_and_entry():
 
 
 def test_a_source_provider_mapped_twice_is_rejected():
-    text = ("providers:\n- {provider_id: azure, name: Azure, sources: {litellm: [azure_ai]}}\n"
-            "- {provider_id: azure-ai, name: Azure AI, sources: {litellm: [azure_ai]}}\n")
+    text = ("providers:\n- {provider_id: azure, kind: cloud, name: Azure, sources: {litellm: [azure_ai]}}\n"
+            "- {provider_id: azure-ai, kind: cloud, name: Azure AI, sources: {litellm: [azure_ai]}}\n")
     with pytest.raises(curated.CuratedFileError, match="litellm provider 'azure_ai' maps to both 'azure' and 'azure-ai'"):
         curated.load_text(text, "pipeline/providers.yaml", ProviderFile)
+
+
+def test_every_provider_has_a_kind_and_a_typo_or_a_missing_one_names_file_and_line():
+    kinds = {e.provider_id: e.kind for e in provider_file().providers}
+    assert kinds["openrouter"] == kinds["kilo"] == kinds["requesty"] == kinds["vercel"] == "aggregator"
+    assert kinds["amazon-bedrock"] == kinds["azure"] == kinds["google-vertex"] == "cloud"
+    assert kinds["togetherai"] == kinds["fireworks-ai"] == kinds["groq"] == kinds["deepinfra"] == "inference_host"
+    assert kinds["mistral"] == "vendor"
+    with pytest.raises(curated.CuratedFileError, match=r"providers.yaml:3: providers\[1\].kind"):
+        curated.load_text("providers:\n- {provider_id: a, kind: cloud, name: A}\n- {provider_id: b, kind: gateway, name: B}\n",
+                          "pipeline/providers.yaml", ProviderFile)
+    with pytest.raises(curated.CuratedFileError, match="kind vendor goes with a `vendor`"):
+        curated.load_text("providers:\n- {provider_id: a, kind: vendor, name: A}\n", "pipeline/providers.yaml", ProviderFile)
 
 
 @pytest.mark.parametrize("source, provider_id, canonical", [

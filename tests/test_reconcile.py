@@ -29,8 +29,9 @@ LITELLM_URL = "https://raw.githubusercontent.com/BerriAI/litellm/main/model_pric
 MODELSDEV_URL = "https://models.dev/api.json"
 
 
-def land(con, source, url, fetched_at, facts, as_of=None, run_id=1):
-    """Land one document of facts, (model_id, provider_id, field, value), as the loader would."""
+def land(con, source, url, fetched_at, facts, as_of=None, run_id=1, data_date=None):
+    """Land one document of facts, (model_id, provider_id, field, value), as the loader would
+    (`data_date`: the replayed snapshot's date)."""
     body = json.dumps([[str(x) for x in f] for f in facts]).encode()
     doc = Document(source=source, url=url, fetched_at=fetched_at, as_of=as_of, sha256=hashlib.sha256(body).hexdigest(),
                    body=body)
@@ -38,8 +39,11 @@ def land(con, source, url, fetched_at, facts, as_of=None, run_id=1):
     for fact in facts:
         extraction.add(*fact)
     assert not extraction.rejections, extraction.rejections
-    con.execute("INSERT INTO raw_documents VALUES (?, ?, ?, ?, ?, ?, ?, 200, 'application/json', ?, true, NULL, ?)",
-                [source, url, doc.sha256, run_id, fetched_at, run_id, fetched_at, as_of, body])
+    con.execute("INSERT INTO raw_documents (source, url, sha256, run_id, fetched_at, last_run_id, last_fetched_at, "
+                "http_status, content_type, as_of, parsed, parse_error, body, effective_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, 200, 'application/json', ?, true, NULL, ?, ?)",
+                [source, url, doc.sha256, run_id, fetched_at, run_id, fetched_at, as_of, body,
+                 valid_from(as_of, fetched_at, data_date)])
     for o in extraction.observations:
         v = o.value
         typed = [v if isinstance(v, Decimal) else None, v if isinstance(v, int) and not isinstance(v, bool) else None,
@@ -117,6 +121,10 @@ def test_price_history_change_no_change_disappearance_reappearance(con):
 def test_valid_from_is_the_as_of_timestamp_else_the_fetch_time(con):
     assert valid_from("2026-07-02T00:40:28+08:00", AUG) == datetime(2026, 7, 1, 16, 40, 28, tzinfo=timezone.utc)
     assert valid_from("litellm-1.109.1", AUG) == AUG
+    # in a replay, a label takes the snapshot's date; a timestamp as-of keeps its own
+    snapshot_day = datetime(2026, 8, 21, 20, 2, 24, tzinfo=timezone.utc)
+    assert valid_from("litellm-1.109.1", AUG, snapshot_day) == snapshot_day
+    assert valid_from("2026-07-02T00:40:28+08:00", AUG, snapshot_day) == datetime(2026, 7, 1, 16, 40, 28, tzinfo=timezone.utc)
     assert valid_from(None, AUG) == AUG
     land(con, "openrouter", OR_URL, AUG, OPENROUTER_LARGE, as_of="2026-07-02T00:40:28+08:00")
     reconcile(con, 1, AUG)

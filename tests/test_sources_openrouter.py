@@ -39,7 +39,9 @@ def test_a_model_carries_its_specs(models):
     got, _ = models
     key = ("mistralai/mistral-small-2603", "openrouter")
     assert got[(*key, "name")] == "Mistral Small 4"
-    assert got[(*key, "release_date")] == date(2026, 3, 16)  # created 1773619200
+    # `created` (1773619200) is when OpenRouter listed the model: a listing date, never a release date
+    assert got[(*key, "listed_at")] == date(2026, 3, 16)
+    assert (*key, "release_date") not in got
     assert got[(*key, "knowledge_cutoff")] == "2025-06"
     assert got[(*key, "context_window")] == 262144
     assert got[(*key, "max_output_tokens")] == 262144

@@ -12,6 +12,7 @@ import duckdb
 import pyarrow as pa
 
 from pipeline.observation import Document, Extraction, Observation, SourceError
+from pipeline.reconcile import valid_from
 from pipeline.sources import extract
 
 OBSERVATION_COLUMNS = [
@@ -36,10 +37,16 @@ class SourceLoad:
     unchanged: int = 0
     skipped: list[str] = field(default_factory=list)  # optional documents that were not there
     errors: list[str] = field(default_factory=list)   # required documents that failed: URL and reason
+    skipped_reason: str | None = None  # the source was not fetched at all (e.g. "not in this snapshot")
 
     @property
     def status(self) -> str:
-        return "failed" if self.errors else "ok"
+        return "failed" if self.errors else "skipped" if self.skipped_reason else "ok"
+
+    @property
+    def reason(self) -> str:
+        """Why the source failed (URLs and reasons) or was skipped; empty when it is ok."""
+        return "; ".join(self.errors) or self.skipped_reason or ""
 
 
 def _value_columns(obs: Observation) -> tuple:
@@ -72,9 +79,12 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows
 def _store(con: duckdb.DuckDBPyConnection, run_id: int, doc: Document, result: Extraction | None,
            error: str | None) -> None:
     con.execute(
-        "INSERT INTO raw_documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO raw_documents (source, url, sha256, run_id, fetched_at, last_run_id, last_fetched_at, "
+        "http_status, content_type, as_of, parsed, parse_error, body, effective_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [doc.source, doc.url, doc.sha256, run_id, doc.fetched_at, run_id, doc.fetched_at, doc.status,
-         doc.content_type, doc.as_of, error is None, error, doc.body])
+         doc.content_type, doc.as_of, error is None, error, doc.body,
+         valid_from(doc.as_of, doc.fetched_at, doc.data_date)])
     if result is None:
         return
     _insert(con, "observations", OBSERVATION_COLUMNS, [
@@ -141,12 +151,14 @@ def _load_document(con, run_id: int, folder: Path, meta: dict, outcome: SourceLo
             " + (SELECT count(*) FROM benchmark_observations WHERE source = $1 AND url = $2 AND document_sha256 = $3)",
             [meta["source"], url, meta["sha256"]]).fetchone()[0]
         return
-    doc = Document(body=(folder / "bodies" / meta["sha256"]).read_bytes(),
+    doc = Document(body=(folder / "bodies" / meta["sha256"]).read_bytes(), data_date=meta.get("data_date"),
                    **{k: meta[k] for k in ("source", "url", "fetched_at", "status", "content_type", "as_of", "sha256")})
     try:
         result, error = extract(doc), None
     except SourceError as exc:
         result, error = None, exc.reason
+        if meta.get("redirected_to"):
+            error = f"{error} (redirected to {meta['redirected_to']})"
     if result is not None and not result.usable and result.rejections:
         # every row was rejected: the rejections are kept, the document does not become current
         error = (f"no usable rows: {len(result.rejections)} rejected "
@@ -193,6 +205,7 @@ def load_snapshot_files(con: duckdb.DuckDBPyConnection, run_id: int, folder: Pat
             with (spool / source / "documents.jsonl").open("a") as index:
                 index.write(json.dumps({"source": source, "url": entry.url, "status": entry.status,
                                         "fetched_at": fetched_at.isoformat(), "content_type": entry.content_type,
-                                        "as_of": entry.as_of, "required": True, "error": None, "sha256": sha}) + "\n")
+                                        "as_of": entry.as_of, "data_date": snapshot.data_date,
+                                        "required": True, "error": None, "sha256": sha}) + "\n")
             sources += [source] if source not in sources else []
         return {source: load_source(con, run_id, source, spool) for source in sources}

@@ -127,11 +127,12 @@ def _inputs(result: identity.Identity, ids: list[identity.SourceId], run_id: int
     resolution = pa.Table.from_pylist([
         {"source": r.id.source, "provider_id": r.id.provider_id, "source_id": r.id.source_id,
          "model_id": r.model_id, "method": r.method, "rule": r.rule, "variant": r.variant,
-         "candidates": list(r.candidates), "names_model": r.names_model} for r in result.resolutions],
+         "candidates": list(r.candidates), "names_model": r.names_model,
+         "vendor_repo": _vendor_repo(r, result)} for r in result.resolutions],
         schema=pa.schema([("source", pa.string()), ("provider_id", pa.string()), ("source_id", pa.string()),
                           ("model_id", pa.string()), ("method", pa.string()), ("rule", pa.string()),
                           ("variant", pa.string()), ("candidates", pa.list_(pa.string())),
-                          ("names_model", pa.bool_())]))
+                          ("names_model", pa.bool_()), ("vendor_repo", pa.bool_())]))
     models = pa.Table.from_pylist(
         [{"model_id": m.model_id, "vendor": m.vendor} for m in result.models.values()],
         schema=pa.schema([("model_id", pa.string()), ("vendor", pa.string())]))
@@ -139,15 +140,16 @@ def _inputs(result: identity.Identity, ids: list[identity.SourceId], run_id: int
               for source, provider_id in sorted({(i.source, i.provider_id) for i in ids if i.provider_id})}
     provider_map = pa.Table.from_pylist(
         [{"source": s, "source_provider_id": sp, "provider_id": p.provider_id, "vendor": p.vendor,
-          "is_primary": p.primary} for (s, sp), p in mapped.items()],
+          "is_primary": p.primary, "kind": p.kind} for (s, sp), p in mapped.items()],
         schema=pa.schema([("source", pa.string()), ("source_provider_id", pa.string()), ("provider_id", pa.string()),
-                          ("vendor", pa.string()), ("is_primary", pa.bool_())]))
-    providers = {e.provider_id: (e.name, e.url) for e in identity.provider_file().providers}
+                          ("vendor", pa.string()), ("is_primary", pa.bool_()), ("kind", pa.string())]))
+    providers = {e.provider_id: (e.name, e.url, e.kind) for e in identity.provider_file().providers}
     for p in mapped.values():
-        providers.setdefault(p.provider_id, (p.name, p.url))
+        providers.setdefault(p.provider_id, (p.name, p.url, p.kind))
     provider_rows = pa.Table.from_pylist(
-        [{"provider_id": k, "name": n, "url": u} for k, (n, u) in sorted(providers.items())],
-        schema=pa.schema([("provider_id", pa.string()), ("name", pa.string()), ("url", pa.string())]))
+        [{"provider_id": k, "name": n, "url": u, "kind": kind} for k, (n, u, kind) in sorted(providers.items())],
+        schema=pa.schema([("provider_id", pa.string()), ("name", pa.string()), ("url", pa.string()),
+                          ("kind", pa.string())]))
     precedence = rules.precedence()
     return {
         "_resolution": resolution,
@@ -168,6 +170,15 @@ def _inputs(result: identity.Identity, ids: list[identity.SourceId], run_id: int
         "_benchmark_copies": pa.Table.from_pylist(benchmarks.copy_rows(), schema=pa.schema([
             ("source", pa.string()), ("benchmark_id", pa.string()), ("of", pa.string())])),
     }
+
+
+def _vendor_repo(r: identity.Resolution, result: identity.Identity) -> bool | None:
+    """For a Hugging Face repo: whether its owner is the model's vendor (only the vendor's own repo
+    dates a release); None for other sources."""
+    if r.id.source != "huggingface" or r.model_id is None or r.model_id not in result.models:
+        return None
+    owner = identity.default_vendors().canonical(r.id.source_id.split("/")[0])
+    return owner is not None and owner == result.models[r.model_id].vendor
 
 
 def _price_changes(con: duckdb.DuckDBPyConnection) -> list[PriceChange]:

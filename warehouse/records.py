@@ -91,11 +91,13 @@ def _capabilities(con: duckdb.DuckDBPyConnection, ids: list[str],
 
 
 def _routes(con: duckdb.DuckDBPyConnection, ids: list[str], disputed: set[str]) -> dict[str, list[Route]]:
-    """Routes per model (active preferred offerings); `disputed`: model@provider entities with a conflict."""
+    """Routes per model (active preferred offerings: a retired route is not active; a deprecating one
+    is, with its warning); `disputed`: model@provider entities with a conflict."""
     out: dict[str, list[Route]] = defaultdict(list)
     for row in con.execute("""
             SELECT o.model_id, o.provider_id, coalesce(p.name, o.provider_id), o.route, o.source, o.variant,
-                   o.input_usd_per_mtok, o.output_usd_per_mtok, o.cache_read_usd_per_mtok, o.context_window
+                   o.input_usd_per_mtok, o.output_usd_per_mtok, o.cache_read_usd_per_mtok, o.context_window,
+                   o.status = 'deprecating', o.retired_on
             FROM offerings o LEFT JOIN providers p USING (provider_id)
             WHERE o.active AND coalesce(o.preferred, true) AND o.model_id IN (SELECT unnest(?))
             ORDER BY o.model_id, lower(coalesce(p.name, o.provider_id)), o.route, o.source""", [ids]).fetchall():
@@ -103,7 +105,8 @@ def _routes(con: duckdb.DuckDBPyConnection, ids: list[str], disputed: set[str]) 
         out[model_id].append(Route(
             provider_id=provider_id, provider=row[2], route=row[3], source=row[4], variant=row[5],
             input_usd_per_mtok=row[6], output_usd_per_mtok=row[7], cache_read_usd_per_mtok=row[8],
-            context_window=row[9], disputed=f"{model_id}@{provider_id}" in disputed))
+            context_window=row[9], disputed=f"{model_id}@{provider_id}" in disputed,
+            deprecating=bool(row[10]), retired_on=row[11]))
     return out
 
 

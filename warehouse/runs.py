@@ -19,14 +19,16 @@ def record_source(con: duckdb.DuckDBPyConnection, run_id: int, load: SourceLoad)
     con.execute(
         "INSERT OR REPLACE INTO run_sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [run_id, load.source, load.status, load.documents, load.observations, load.rejected,
-         "; ".join(load.errors)[:4000] or None, datetime.now(timezone.utc)])
+         load.reason[:4000] or None, datetime.now(timezone.utc)])
 
 
 def finish_run(con: duckdb.DuckDBPyConnection, run_id: int) -> str:
-    """Close the run: ok when every source loaded, failed when none did, partial otherwise."""
-    ok, total = con.execute(
-        "SELECT count(*) FILTER (status = 'ok'), count(*) FROM run_sources WHERE run_id = ?", [run_id]).fetchone()
-    status = "ok" if ok == total else "failed" if ok == 0 else "partial"
+    """Close the run: ok when every source that ran loaded, failed when none loaded, partial otherwise.
+    A skipped source (the snapshot holds nothing of it) did not run and counts neither way."""
+    ok, ran = con.execute(
+        "SELECT count(*) FILTER (status = 'ok'), count(*) FILTER (status <> 'skipped') "
+        "FROM run_sources WHERE run_id = ?", [run_id]).fetchone()
+    status = "failed" if ok == 0 else "ok" if ok == ran else "partial"
     con.execute("UPDATE runs SET finished_at = ?, status = ? WHERE run_id = ?",
                 [datetime.now(timezone.utc), status, run_id])
     return status

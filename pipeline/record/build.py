@@ -253,6 +253,10 @@ def switch_friction(p: _Pair) -> SwitchFriction:
     if larger:
         big, small = larger
         said.append(f"Prompts longer than {fig.count(small.specs.context_window.value)} tokens fit only {big.name}.")
+    going = [f"{m.name} on {rt.provider} ({rt.route}: {rt.deprecation_note})"
+             for m in (p.a, p.b) for rt in m.routes if rt.deprecating]
+    if going:
+        said.append(f"Deprecated routes, plan around them: {fig.listing(going)}.")
     for m, unknown, other in ((p.a, unknown_a, p.b), (p.b, unknown_b, p.a)):
         if unknown:
             said.append(f"Verify before switching: no source states whether {m.name} supports "

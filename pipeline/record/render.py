@@ -221,7 +221,8 @@ def _pricing_rows(m: ModelFacts) -> tuple[tuple, ...]:
         return ((m.name, "none tracked", "", "", "", "", ""),)
     rows = []
     for rt in m.routes:
-        note = (" (free tier)" if rt.free_tier else "") + (" (disputed)" if rt.disputed else "")
+        note = ((" (free tier)" if rt.free_tier else "") + (" (disputed)" if rt.disputed else "")
+                + (f" ({rt.deprecation_note})" if rt.deprecating else ""))
         rows.append((m.name, rt.provider, rt.route, _money(rt.input_usd_per_mtok) + note,
                      _money(rt.output_usd_per_mtok), _money(rt.cache_read_usd_per_mtok),
                      _source_link(rt.source)))

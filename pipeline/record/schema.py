@@ -140,6 +140,15 @@ class Route(_Part):
     cache_read_usd_per_mtok: Decimal | None = None
     context_window: int | None = None
     disputed: bool = False
+    deprecating: bool = False  # a source states it is going away (offerings.status 'deprecating')
+    retired_on: date | None = None  # the stated retirement date, still ahead; None when none is stated
+
+    @property
+    def deprecation_note(self) -> str | None:
+        """'deprecated, retires 2026-11-26' (or 'deprecated' with no date stated); None when active."""
+        if not self.deprecating:
+            return None
+        return f"deprecated, retires {self.retired_on.isoformat()}" if self.retired_on else "deprecated"
 
     @property
     def free_tier(self) -> bool:

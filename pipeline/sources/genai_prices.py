@@ -5,7 +5,8 @@ A model's `prices` is one set, or a history: a list of sets, each but the base u
 constraint. The set in force on the document's as-of date is used (the latest `start_date`
 not after it, else the base) and the note says which; a start date still to come is not yet
 in force. Time-of-day prices (`start_time`/`end_time`) are not read: the base is used and
-noted. A tiered price ({base, tiers}) is read as its base tier, noted.
+noted. A tiered price ({base, tiers}) is read as its base tier, noted. `deprecated: true` marks
+the route deprecated (no date is stated).
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ class Model(Shape):
     name: Any = None
     context_window: Any = None
     prices_checked: Any = None
+    deprecated: Any = None
     prices: list[PriceSet]
 
     @field_validator("prices", mode="before")
@@ -58,6 +60,8 @@ def extract(doc: Document) -> Extraction:
             add("name", model.name)
             add("context_window", model.context_window)
             add("prices_checked", model.prices_checked)
+            if model.deprecated is True:
+                add("deprecated", True, note="genai-prices deprecated")
             try:
                 prices, note = _in_force(model.prices, as_of)
             except ValueError as exc:

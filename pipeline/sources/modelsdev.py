@@ -2,8 +2,8 @@
 `models.json` (model facts keyed 'vendor/model', no costs).
 
 models.dev writes 0 for a limit it does not know, so a zero limit is left out rather than
-emitted or rejected. A `status` of 'deprecated' carries no date, so it yields no
-`deprecation_date`. Cost tiers, audio and other cost keys are not read (yet); nor are the
+emitted or rejected. A `status` of 'deprecated' carries no date: it yields `deprecated` (true),
+never a `deprecation_date`; other statuses ('alpha', 'beta') say nothing about retirement. Cost tiers, audio and other cost keys are not read (yet); nor are the
 spelling variants `cached_input`, `cache_input` and `cached_write` a few entries use.
 """
 from __future__ import annotations
@@ -36,6 +36,7 @@ class Entry(Shape):
     tool_call: Any = None
     structured_output: Any = None
     license: Any = None
+    status: Any = None
     limit: dict[str, Any] = {}
     cost: dict[str, Any] | None = None
     modalities: dict[str, Any] = {}
@@ -87,6 +88,8 @@ def _emit(out: Extraction, model_id: str, provider_id: str | None, entry: Entry)
     add("supports_structured_outputs", entry.structured_output)
     add("hugging_face_id", _hugging_face_id(entry.weights))
     add("license", entry.license)
+    if entry.status == "deprecated":
+        add("deprecated", True, note="models.dev status 'deprecated'")
 
 
 def _benchmarks(out: Extraction, model_id: str, rows: list[Any]) -> None:

@@ -3,8 +3,9 @@
 prices and limits).
 
 Prices are USD per token, as strings. A negative price ("-1", as the auto router has) means
-variable or unknown and is rejected with that reason. `created` is OpenRouter's timestamp
-for the model; it is read as the release date, noted as such.
+variable or unknown and is rejected with that reason. `created` is when OpenRouter listed the
+model, not when its vendor released it: it is read as `listed_at`, never as a release date.
+`expiration_date`, where the API states one, is the route's retirement (`deprecation_date`).
 """
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ class Model(Shape):
     id: str
     name: Any = None
     created: Any = None
+    expiration_date: Any = None
     context_length: Any = None
     knowledge_cutoff: Any = None
     hugging_face_id: Any = None
@@ -84,7 +86,8 @@ def _emit_model(out: Extraction, model: Model) -> None:
     add = partial(out.add, model.id, "openrouter")
     architecture = model.architecture or Architecture()
     add("name", model.name)
-    add("release_date", _date(model.created), note="OpenRouter 'created' timestamp")
+    add("listed_at", _date(model.created), note="OpenRouter 'created': when OpenRouter listed it")
+    add("deprecation_date", model.expiration_date, note="OpenRouter 'expiration_date'")
     add("knowledge_cutoff", model.knowledge_cutoff)
     add("context_window", model.context_length)
     add("max_output_tokens", (model.top_provider or TopProvider()).max_completion_tokens)

@@ -21,13 +21,18 @@ class SourceSpider(scrapy.Spider):
                               meta={"required": required, **meta}, dont_filter=True)
 
     def document(self, response) -> dict:
+        """The document under the URL the spider asked for; a redirect's target is kept beside it
+        (a redirect to a login page must fail the source's own URL, not land under another)."""
+        asked = (response.meta.get("redirect_urls") or [response.url])[0]
         return {
             "source": self.name,
-            "url": response.url,
+            "url": asked,
+            "redirected_to": response.url if asked != response.url else None,
             "status": response.status,
             "fetched_at": datetime.now(timezone.utc).isoformat(),
             "content_type": response.headers.get("Content-Type", b"").decode("latin-1") or None,
             "as_of": response.meta.get("as_of"),
+            "data_date": response.meta.get("data_date"),  # a replayed snapshot's date; None when live
             "required": response.meta.get("required", True),
             "error": None,
             "body": response.body,
@@ -46,6 +51,7 @@ class SourceSpider(scrapy.Spider):
         yield {
             "source": self.name, "url": request.url, "status": status,
             "fetched_at": datetime.now(timezone.utc).isoformat(), "content_type": None,
-            "as_of": request.meta.get("as_of"), "required": request.meta.get("required", True),
+            "as_of": request.meta.get("as_of"), "data_date": request.meta.get("data_date"),
+            "required": request.meta.get("required", True),
             "error": reason, "body": b"",
         }

@@ -6,22 +6,22 @@ CREATE TABLE IF NOT EXISTS runs (
     started_at   TIMESTAMPTZ NOT NULL,
     finished_at  TIMESTAMPTZ,
     snapshot     VARCHAR,            -- snapshot folder replayed, NULL for a live crawl
-    status       VARCHAR             -- ok, partial, failed
+    status       VARCHAR             -- ok (every source that ran loaded), partial, failed (none loaded)
 );
 COMMENT ON TABLE runs IS 'One row per refresh; per-source outcomes are in run_sources.';
 
 CREATE TABLE IF NOT EXISTS run_sources (
     run_id        BIGINT NOT NULL,
     source        VARCHAR NOT NULL,
-    status        VARCHAR NOT NULL,  -- ok or failed
+    status        VARCHAR NOT NULL,  -- ok, failed, or skipped (not fetched: the snapshot holds none of it)
     documents     INTEGER NOT NULL,  -- documents fetched in this run
     observations  INTEGER NOT NULL,  -- observations those documents yield
     rejected      INTEGER NOT NULL,  -- values that failed validation
-    error         VARCHAR,           -- URL and reason when failed
+    error         VARCHAR,           -- URL and reason when failed; why when skipped
     finished_at   TIMESTAMPTZ,
     PRIMARY KEY (run_id, source)
 );
-COMMENT ON TABLE run_sources IS 'Per run and source: ok or failed, counts, and the error naming URL and reason.';
+COMMENT ON TABLE run_sources IS 'Per run and source: ok, failed or skipped, counts, and the error naming URL and reason (or why it was skipped).';
 
 CREATE TABLE IF NOT EXISTS raw_documents (
     source          VARCHAR NOT NULL,
@@ -40,6 +40,10 @@ CREATE TABLE IF NOT EXISTS raw_documents (
     PRIMARY KEY (source, url, sha256)
 );
 COMMENT ON TABLE raw_documents IS 'Every distinct payload body fetched, verbatim, with its provenance.';
+-- Added after the first warehouses were built (kept in place): when the document's facts took
+-- effect, the data's date: its as_of when a timestamp, else the replayed snapshot's date (the
+-- newest timestamp as_of among its documents), else its fetch time. NULL in rows landed before.
+ALTER TABLE raw_documents ADD COLUMN IF NOT EXISTS effective_at TIMESTAMPTZ;
 
 CREATE TABLE IF NOT EXISTS observations (
     source           VARCHAR NOT NULL,
@@ -76,7 +80,8 @@ COMMENT ON TABLE rejected_observations IS 'Values that failed validation, with t
 
 -- The documents whose observations are current: per source and URL, the latest body that parsed.
 CREATE OR REPLACE VIEW current_documents AS
-SELECT source, url, sha256, as_of, last_fetched_at, last_run_id
+SELECT source, url, sha256, as_of, last_fetched_at, last_run_id,
+       coalesce(effective_at, try_cast(as_of AS TIMESTAMPTZ), fetched_at) AS effective_at
 FROM raw_documents
 WHERE parsed
 QUALIFY row_number() OVER (PARTITION BY source, url ORDER BY last_fetched_at DESC) = 1;

@@ -5,13 +5,14 @@ COMMENT ON TABLE providers IS 'Canonical providers (pipeline/providers.yaml), pl
 COMMENT ON COLUMN providers.provider_id IS 'Canonical id, e.g. azure for LiteLLM azure_ai and models.dev azure.';
 COMMENT ON COLUMN providers.name IS 'Display name, e.g. Microsoft Azure AI Foundry.';
 COMMENT ON COLUMN providers.url IS 'Where the provider documents its models or prices.';
+COMMENT ON COLUMN providers.kind IS 'vendor, cloud, inference_host or aggregator (pipeline/providers.yaml); classes its listings in precedence.yaml (an aggregator''s dates are listing dates). NULL for a provider no entry lists.';
 
 COMMENT ON TABLE models IS 'One row per canonical model; each value chosen by pipeline/precedence.yaml from the sources, traceable in lineage, disagreements in conflicts.';
 COMMENT ON COLUMN models.model_id IS 'Canonical id, vendor/name, as OpenRouter spells it where it lists the model (mistralai/mistral-small-2603).';
 COMMENT ON COLUMN models.name IS 'Display name (the catalogue''s or the vendor''s; the id when no source names it).';
 COMMENT ON COLUMN models.vendor IS 'Canonical vendor namespace (pipeline/aliases.yaml vendors), e.g. mistralai.';
 COMMENT ON COLUMN models.family IS 'Model family as a catalogue names it, e.g. mistral-small.';
-COMMENT ON COLUMN models.release_date IS 'Release date from the card, vendor or catalogue (OpenRouter''s listing date is only a fallback).';
+COMMENT ON COLUMN models.release_date IS 'When the vendor released the model: from the vendor''s own provider entry, a catalogue''s model metadata (models.dev models.json) or the Hugging Face createdAt of the vendor''s own repo; NULL (unknown) otherwise. Never a listing date (offerings.listed_at).';
 COMMENT ON COLUMN models.context_window IS 'Tokens; the context the vendor serves, else the catalogue, card or OpenRouter.';
 COMMENT ON COLUMN models.max_output_tokens IS 'Tokens; left out when above the context window (see conflicts, category implausible).';
 COMMENT ON COLUMN models.params_total IS 'Parameters in total, from the model card first.';
@@ -53,14 +54,17 @@ COMMENT ON COLUMN offerings.context_window IS 'Tokens this route accepts.';
 COMMENT ON COLUMN offerings.max_output_tokens IS 'Tokens this route returns at most; left out when above its context window.';
 COMMENT ON COLUMN offerings.first_seen IS 'When a fetched document first listed it.';
 COMMENT ON COLUMN offerings.last_seen IS 'When a fetched document last listed it.';
-COMMENT ON COLUMN offerings.active IS 'Listed by the source''s current documents.';
+COMMENT ON COLUMN offerings.active IS 'Listed by the source''s current documents and not retired (status); a retired route is never a route, a cheapest price or an A/B provider.';
 COMMENT ON COLUMN offerings.variant IS 'free, thinking, us, eu-west-1, fp8, ft...: NULL for the plain route.';
 COMMENT ON COLUMN offerings.source_provider_id IS 'The source''s own provider id, e.g. LiteLLM azure_ai.';
+COMMENT ON COLUMN offerings.listed_at IS 'When this source says the provider listed the model (OpenRouter created; an aggregator''s release_date, e.g. models.dev''s openrouter and kilo entries): a listing date, never a release date.';
+COMMENT ON COLUMN offerings.retired_on IS 'The retirement date a source states for the route (model, provider, variant), on every source''s row of it: LiteLLM deprecation_date, OpenRouter expiration_date; the earliest when several. NULL when none is stated.';
+COMMENT ON COLUMN offerings.status IS 'active; deprecating (retired_on still after the data''s date, or a source marks it deprecated with no date: models.dev status, genai-prices deprecated); retired (retired_on on or before the data''s date: not active). The data''s date is the newest effective_at of the current documents, never the calendar.';
 COMMENT ON COLUMN offerings.preferred IS 'The row precedence picks among sources listing the same model, provider and variant: pricing page, then the provider''s own listing, then a price feed.';
 
 COMMENT ON TABLE price_history IS 'Input and output prices per offering over time (SCD type 2): an unchanged price adds no row; a change closes the open row and opens one.';
-COMMENT ON COLUMN price_history.valid_from IS 'When the price took effect: the document''s as-of when a timestamp, else its fetch time.';
-COMMENT ON COLUMN price_history.valid_to IS 'When it stopped (a change, or the offering vanished); NULL while current.';
+COMMENT ON COLUMN price_history.valid_from IS 'When the price took effect: the document''s effective_at (its as-of when a timestamp, else the replayed snapshot''s date, else its fetch time).';
+COMMENT ON COLUMN price_history.valid_to IS 'When it stopped (a change, the offering vanished, or its retirement date; never before valid_from); NULL while current.';
 
 COMMENT ON TABLE conflicts IS 'Every disagreement beyond tolerance, ambiguous id and implausible value: the candidates with their sources, the value chosen and why.';
 COMMENT ON COLUMN conflicts.entity IS 'model_id; model_id@provider_id (variant) for an offering; source:source_id for an ambiguous id.';
@@ -145,3 +149,4 @@ COMMENT ON COLUMN benchmark_results.note IS 'What else the source says about the
 COMMENT ON COLUMN benchmark_results.valid_from IS 'When the score took effect: the document''s as-of when a timestamp, else its fetch time.';
 COMMENT ON COLUMN benchmark_results.valid_to IS 'When a later document changed or dropped the score; NULL while current.';
 COMMENT ON VIEW benchmark_scores IS 'Current benchmark_results, one row per model and compare_key (benchmark, harness, setting): what records and comparisons compare.';
+COMMENT ON COLUMN raw_documents.effective_at IS 'When the document''s facts took effect, the data''s date: its as_of when a timestamp, else the replayed snapshot''s date (newest timestamp as_of among its documents), else its fetch time.';

@@ -12,14 +12,17 @@ QUALIFY f.field_rank = min(f.field_rank) OVER (
 
 -- The chosen candidate: strongest class, then an id that names the model exactly (over one
 -- resolved by a link or a looser rule: 'mistral-small-latest'), then the value most candidates
--- of that class state, then the source order, then a figure a source states over one it only
--- implies in a name ('119B A6B'), then the value itself (so a run is deterministic).
+-- of that class state, then the source order, then the value most candidates of any class state
+-- (one source's entries split evenly, as two gateways' entries in models.dev can be, are settled
+-- by the other listings, not by value order), then a figure a source states over one it only implies in a name ('119B A6B'), then the
+-- value itself (so a run is deterministic).
 CREATE OR REPLACE TEMP TABLE _chosen AS
 SELECT * FROM (
-    SELECT *, count(*) OVER (PARTITION BY target, model_id, column_name, class, txt) AS support
+    SELECT *, count(*) OVER (PARTITION BY target, model_id, column_name, class, txt) AS support,
+              count(*) OVER (PARTITION BY target, model_id, column_name, txt) AS overall_support
     FROM _candidates)
 QUALIFY row_number() OVER (PARTITION BY target, model_id, column_name
-                           ORDER BY rank, exact_id DESC, support DESC, source_rank,
+                           ORDER BY rank, exact_id DESC, support DESC, source_rank, overall_support DESC,
                                     coalesce(note LIKE '%title names%', false), txt, source_id, source_provider_id) = 1;
 
 -- Every candidate judged against the chosen value, within the field kind's tolerance.

@@ -1,6 +1,6 @@
 -- Reconcile, step 3: offerings, one per (model_id, provider_id, source, route), with this run's
 -- values; first_seen, last_seen and active carry over from earlier runs. An offering no source
--- lists any more is kept, inactive: never deleted.
+-- lists any more is kept, inactive: never deleted. A retired route is kept, inactive.
 --
 -- route: the source's own id for the offering (the LiteLLM key, the OpenRouter id; an OpenRouter
 -- endpoint adds '@<tag>'). Sources keyed per provider (models.dev, genai_prices, pricing_pages)
@@ -16,6 +16,43 @@ SELECT *,
 FROM _obs
 WHERE source_provider_id IS NOT NULL;
 
+-- The data's date ("now" for retirements, never the calendar): the newest effective_at of the
+-- current documents (their as-of, or a replayed snapshot's date), or for a document a live crawl
+-- fetched, its fetch time.
+CREATE OR REPLACE TEMP TABLE _data_now AS
+SELECT data_at, CAST(timezone('UTC', data_at) AS DATE) AS today
+FROM (SELECT coalesce(max(greatest(d.effective_at,
+                                   CASE WHEN r.run_id IS NOT NULL AND r.snapshot IS NULL THEN d.last_fetched_at END)),
+                      (SELECT now FROM _reconcile_run)) AS data_at
+      FROM current_documents d LEFT JOIN runs r ON r.run_id = d.last_run_id);
+
+-- A route's status from its stated retirement: retired once the stated date is not after the
+-- data's date; deprecating while it is ahead, or when a source marks it deprecated with no date.
+CREATE OR REPLACE TEMP MACRO _route_status(retired_on, deprecated) AS
+    CASE WHEN retired_on IS NOT NULL AND retired_on <= (SELECT today FROM _data_now) THEN 'retired'
+         WHEN retired_on IS NOT NULL OR coalesce(deprecated, false) THEN 'deprecating'
+         ELSE 'active' END;
+
+-- Retirement belongs to the route (model, provider, variant), not to one source's row: every
+-- source's row of the route carries the earliest date any source states (LiteLLM
+-- deprecation_date, OpenRouter expiration_date) and the deprecated flag any states (models.dev
+-- status, genai-prices deprecated). A route no current document states a retirement for keeps
+-- the one an earlier run recorded: another source's silence does not revive it.
+CREATE OR REPLACE TEMP TABLE _retirement AS
+SELECT model_id, provider_id, coalesce(variant, '') AS variant_key,
+       min(value_date) FILTER (WHERE field = 'deprecation_date') AS retired_on,
+       coalesce(bool_or(value_bool) FILTER (WHERE field = 'deprecated'), false) AS deprecated
+FROM _offer_obs
+WHERE field = 'deprecation_date' OR (field = 'deprecated' AND value_bool)
+GROUP BY ALL;
+
+CREATE OR REPLACE TEMP TABLE _retirement_prev AS
+SELECT model_id, provider_id, coalesce(variant, '') AS variant_key,
+       min(retired_on) AS retired_on, bool_or(status = 'deprecating') AS deprecated
+FROM offerings
+WHERE retired_on IS NOT NULL OR status IN ('deprecating', 'retired')
+GROUP BY ALL;
+
 CREATE OR REPLACE TEMP TABLE _offer_now AS
 WITH raw AS (
     SELECT model_id, provider_id, source, route,
@@ -26,16 +63,24 @@ WITH raw AS (
            max(value_decimal) FILTER (WHERE field = 'cache_write_usd_per_mtok') AS cache_write_usd_per_mtok,
            max(value_int) FILTER (WHERE field = 'context_window') AS context_window,
            max(value_int) FILTER (WHERE field = 'max_output_tokens') AS max_output_tokens,
+           max(value_date) FILTER (WHERE field = 'listed_at') AS listed_at,
            min(valid_from) AS valid_from, max(seen) AS seen
     FROM _offer_obs
     GROUP BY model_id, provider_id, source, route)
 SELECT raw.*,
-       coalesce(cache_read_usd_per_mtok > input_usd_per_mtok, false)
+       coalesce(rt.retired_on, rp.retired_on) AS retired_on,
+       _route_status(coalesce(rt.retired_on, rp.retired_on),
+                     CASE WHEN rt.model_id IS NOT NULL THEN rt.deprecated ELSE rp.deprecated END) AS status,
+       coalesce(raw.cache_read_usd_per_mtok > raw.input_usd_per_mtok, false)
            AND 'cache_read_above_input' IN (SELECT rule FROM _plausibility) AS implausible_cache_read,
-       _output_above_context(max_output_tokens, context_window) AS implausible_max_output,
-       row_number() OVER (PARTITION BY model_id, provider_id, coalesce(variant, '')
-                          ORDER BY coalesce(s.offering_rank, 99), valid_from DESC, route, source) = 1 AS preferred
-FROM raw LEFT JOIN _source_rank s USING (source);
+       _output_above_context(raw.max_output_tokens, raw.context_window) AS implausible_max_output,
+       row_number() OVER (PARTITION BY raw.model_id, raw.provider_id, coalesce(raw.variant, '')
+                          ORDER BY coalesce(s.offering_rank, 99), raw.valid_from DESC, raw.route, raw.source) = 1 AS preferred
+FROM raw LEFT JOIN _source_rank s USING (source)
+LEFT JOIN _retirement rt ON rt.model_id = raw.model_id AND rt.provider_id = raw.provider_id
+                        AND rt.variant_key = coalesce(raw.variant, '')
+LEFT JOIN _retirement_prev rp ON rp.model_id = raw.model_id AND rp.provider_id = raw.provider_id
+                             AND rp.variant_key = coalesce(raw.variant, '');
 
 CREATE OR REPLACE TEMP TABLE _offer_prev AS SELECT * FROM offerings;
 
@@ -55,10 +100,15 @@ SELECT coalesce(n.model_id, p.model_id) AS model_id,
             WHEN n.implausible_max_output THEN NULL ELSE n.max_output_tokens END AS max_output_tokens,
        coalesce(p.first_seen, n.seen) AS first_seen,
        CASE WHEN n.model_id IS NULL THEN p.last_seen ELSE n.seen END AS last_seen,
-       n.model_id IS NOT NULL AS active,
+       -- active: listed by the source's current documents, and not retired
+       n.model_id IS NOT NULL AND n.status <> 'retired' AS active,
        CASE WHEN n.model_id IS NULL THEN p.variant ELSE n.variant END AS variant,
        CASE WHEN n.model_id IS NULL THEN p.source_provider_id ELSE n.source_provider_id END AS source_provider_id,
-       coalesce(n.preferred, false) AS preferred
+       coalesce(n.preferred, false) AS preferred,
+       CASE WHEN n.model_id IS NULL THEN p.listed_at ELSE n.listed_at END AS listed_at,
+       CASE WHEN n.model_id IS NULL THEN p.retired_on ELSE n.retired_on END AS retired_on,
+       CASE WHEN n.model_id IS NULL THEN _route_status(p.retired_on, p.status = 'deprecating')
+            ELSE n.status END AS status
 FROM _offer_now n
 FULL OUTER JOIN _offer_prev p
   ON p.model_id = n.model_id AND p.provider_id = n.provider_id AND p.source = n.source AND p.route = n.route;

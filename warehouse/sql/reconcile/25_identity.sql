@@ -1,6 +1,6 @@
 -- Reconcile, step 5: providers and model_aliases, rebuilt from this run's identity resolution.
 DELETE FROM providers;
-INSERT INTO providers SELECT provider_id, name, url FROM _providers;
+INSERT INTO providers BY NAME SELECT provider_id, name, url, kind FROM _providers;
 
 DELETE FROM model_aliases;
 INSERT INTO model_aliases BY NAME

@@ -1,4 +1,4 @@
--- Reconcile, step 8: benchmarks (from pipeline/benchmarks.yaml, registered as _benchmarks) and
+-- Reconcile, benchmarks (from pipeline/benchmarks.yaml, registered as _benchmarks) and
 -- benchmark_results, the current benchmark observations of resolved ids, with history.
 -- A leaderboard name's setting ('-thinking-32k') is its alias's variant; a row's own setting
 -- (an Aider run's reasoning effort) comes first. A copy row (_benchmark_copies: models.dev's
