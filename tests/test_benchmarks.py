@@ -194,3 +194,16 @@ def test_aider_ids_are_looked_up_without_their_litellm_route():
                                                                       "Qwen2.5-Coder-32B-Instruct"]
     with pytest.raises(ValueError, match="no --model"):
         aider_command("aider --architect", "x")
+
+
+def test_a_changed_benchmarks_shape_in_models_json_rejects_rows_not_the_catalogue():
+    catalogue = {"acme/one": {"name": "One", "benchmarks": {"name": "SciCode", "score": 10}},
+                 "acme/two": {"name": "Two", "benchmarks": [{"name": "SciCode", "score": 140},
+                                                            {"name": "SciCode", "score": "n/a"},
+                                                            {"name": "SciCode", "score": 12.5, "source": "https://x"}]}}
+    out = modelsdev.extract(doc("modelsdev", modelsdev.MODELS, json.dumps(catalogue).encode()))
+    assert {(o.model_id, o.field) for o in out.observations} >= {("acme/one", "name"), ("acme/two", "name")}
+    assert [(b.model_id, b.score) for b in out.benchmarks] == [("acme/two", D("12.5"))]
+    reasons = sorted(r.reason for r in out.rejections)
+    assert any("not a list" in r for r in reasons) and any("outside scicode's range" in r for r in reasons)
+    assert any("not a number" in r for r in reasons)

@@ -41,7 +41,7 @@ class Entry(Shape):
     cost: dict[str, Any] | None = None
     modalities: dict[str, Any] = {}
     weights: list[dict[str, Any]] = []
-    benchmarks: list[Any] = []
+    benchmarks: Any = None  # checked row by row: a changed shape here rejects rows, not the catalogue
 
 
 class Provider(Shape):
@@ -92,10 +92,15 @@ def _emit(out: Extraction, model_id: str, provider_id: str | None, entry: Entry)
         add("deprecated", True, note="models.dev status 'deprecated'")
 
 
-def _benchmarks(out: Extraction, model_id: str, rows: list[Any]) -> None:
+def _benchmarks(out: Extraction, model_id: str, rows: Any) -> None:
     """models.json `benchmarks`: name, score, metric, harness, dataset, version, variant (a reasoning
     effort, or on some rows the harness), date and source URL. The benchmark is the one
     `pipeline/benchmarks.yaml` matches on name, version, dataset and metric."""
+    if rows is None:
+        return
+    if not isinstance(rows, list):
+        out.reject(model_id, None, "benchmark", rows, "benchmarks is not a list of rows")
+        return
     for n, row in enumerate(rows):
         if not isinstance(row, dict) or not isinstance(row.get("name"), str):
             out.reject(model_id, None, "benchmark", row, f"benchmarks[{n}] is not a row with a name")
