@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from flows import cli_compare
+from flows import cli_audit, cli_compare, cli_cost
 from flows.steps import SOURCES
 
 app = typer.Typer(help="versus: evidence-backed LLM comparison records from recorded or live sources.",
@@ -103,6 +103,8 @@ def schedule(
 
 
 cli_compare.register(app)
+cli_cost.register(app)
+cli_audit.register(app)
 
 
 if __name__ == "__main__":

@@ -90,7 +90,9 @@ def refresh(options: RefreshOptions, progress: Callable[[str], None] = print, ex
 def _run(con, options: RefreshOptions, spool: Path, snapshot: str | None, executor, progress) -> RefreshReport:
     """The steps inside the staged warehouse: crawl and load each phase, reconcile, compare."""
     from warehouse.comparisons import ComparisonSettings, refresh_comparisons
+    from warehouse.audit import audit_counts
     from warehouse.reconcile import reconcile
+    from warehouse.runs import data_date
 
     report = RefreshReport(run_id=start_run(con, snapshot), snapshot=snapshot)
     progress(f"run {report.run_id}: refreshing {', '.join(options.sources)} from {snapshot or 'the live sources'}")
@@ -123,7 +125,10 @@ def _run(con, options: RefreshOptions, spool: Path, snapshot: str | None, execut
     report.reconcile = timed("reconcile", executor.step, "reconcile", reconcile, con, report.run_id, now())
     progress("regenerating comparisons")
     settings = ComparisonSettings(**options.traffic.model_dump())
+    # last_reviewed: in a replay, the data's date (so a replay gives the same pages on any day); live, today
+    reviewed_on = (data_date(con) if snapshot else None) or date.today()
     report.comparisons = timed("compare", executor.step, "compare", refresh_comparisons, con, report.run_id,
-                               date.today(), settings)
+                               reviewed_on, settings)
+    report.audit = timed("audit", executor.step, "audit", audit_counts, con)
     report.status = finish_run(con, report.run_id)
     return report

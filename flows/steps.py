@@ -48,6 +48,7 @@ class RefreshReport:
     ran_on: dict[str, str] = field(default_factory=dict)  # source -> where its crawl ran
     reconcile: object | None = None
     comparisons: object | None = None
+    audit: dict[str, int] | None = None  # discrepancies per kind (warehouse.audit)
     exported: list[str] = field(default_factory=list)
 
 

@@ -34,6 +34,10 @@ def summary_markdown(report: RefreshReport, top: int = 10) -> str:
     if cmp is not None:
         lines += ["", f"Comparisons: {cmp.pairs_total} pairs of {cmp.tracked_models} tracked models; "
                       f"regenerated {cmp.pairs_regenerated}; last_reviewed moved on {cmp.last_reviewed_moved}"]
+    if report.audit is not None:
+        per = ", ".join(f"{n} {kind}" for kind, n in report.audit.items()) or "none"
+        lines += ["", f"Audit: {sum(report.audit.values())} discrepancies between independent sources ({per}); "
+                      "`versus audit` lists them"]
     if report.exported:
         lines += ["", f"Exported: {', '.join(report.exported)}"]
     return "\n".join(lines)

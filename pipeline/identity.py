@@ -46,6 +46,8 @@ VARIANT_TAGS = {"free", "thinking", "nitro", "floor", "online", "extended", "exa
 # Trailing words that name a weight format or a serving wrapper, not a model.
 QUANTIZATION = {"fp8", "fp4", "nvfp4", "mxfp4", "mxfp", "bf16", "fp16", "int4", "int8", "awq", "gptq",
                 "gguf", "mlx", "4bit", "6bit", "8bit", "w4a16", "w8a8", "maas"}
+# llama.cpp's GGUF quantization types ('Q4_K_M', 'IQ4_XS'): a weight format, not a model.
+GGUF = re.compile(r"i?q\d(?:_[a-z0-9]+)+")
 # Trailing words tried off, one level after the exact match: serving tiers and modes of one model.
 # ('reasoning' is not among them: 'phi-4-reasoning' and 'command-a-reasoning' are models of their own.)
 LOOSE_SUFFIXES = {"fast", "highspeed", "lightning", "spot", "us", "eu", "thinking", "think", "nothink",
@@ -295,7 +297,7 @@ def parse(source_id: str, route_prefixes: frozenset[str] = frozenset(), vendors:
     style tag are variants; Fireworks' 'accounts/<a>/models/' and gateway segments ('@cf', 'tee',
     regions such as 'eu' or 'us-east-1') are dropped; a Bedrock/OCI prefix 'vendor.' (after a
     regional 'us.'/'eu.'/'apac.') names the vendor; an API version '-v1:0' or '-v1' and weight
-    formats ('-fp8', '-gguf', Vertex's '-maas') are dropped; Vertex's '@2407' is a date suffix.
+    formats ('-fp8', '-gguf', Vertex's '-maas') are dropped (and Bedrock's '-1:0'); Vertex's '@2407' is a date suffix.
     """
     vendors = vendors or default_vendors()
     s, variants = source_id.strip(), []
@@ -344,10 +346,11 @@ def parse(source_id: str, route_prefixes: frozenset[str] = frozenset(), vendors:
             name += "-" + tag
         elif re.fullmatch(r"\d{4}-\d{3}", tag):
             name += "-" + tag[:4]
-    name = re.sub(r"-v1:0$", "", name)
+    # Bedrock's API versions: '-v1:0', 'gpt-oss-120b-1:0', and any '-vN:0' after a date ('-20241022-v2:0')
+    name = re.sub(r"-v1:0$|(?<=[a-z\d])-\d:\d$|(?<=-\d{8})-v\d+:\d$", "", name)
     name = re.sub(r"-(v\d+):0$", r"-\1", name).replace(":", ".")
     words, quantized = name.split("-"), False
-    while len(words) > 1 and (words[-1] in QUANTIZATION or words[-1] == "v1" or words[-1] == "free"):
+    while len(words) > 1 and (words[-1] in QUANTIZATION or GGUF.fullmatch(words[-1]) or words[-1] in ("v1", "free")):
         word = words.pop()
         if word != "v1":
             variants.append(word)
@@ -357,6 +360,30 @@ def parse(source_id: str, route_prefixes: frozenset[str] = frozenset(), vendors:
     if quantized and vendor and family and family != vendor:
         vendor = namespace = None  # 'nvidia/DeepSeek-V3.2-NVFP4': nvidia quantized DeepSeek's model
     return ParsedId(slug, namespace, vendor, repo, "+".join(dict.fromkeys(variants)) or None)
+
+
+# A parameter count ('14b', '0p5b', '8x7b', 'e4b', '1.5b'), and the words a weights name may carry
+# after it ('instruct', 'it', 'chat', 'base', a version 'v0p2', an active count 'a3b', a YYMM date).
+SIZE_WORD = re.compile(r"(?:\d+x)?\d+(?:[.p]\d+)?b|e\d+b")
+AFTER_SIZE = re.compile(r"instruct|it|chat|base|hf|v\d+(?:[.p]\d+)*|a\d+(?:[.p]\d+)?b|2[3-9](?:0[1-9]|1[0-2])")
+
+
+# A word a vendor's own model names are made of: a number or version ('4.5', 'v2', 'x1', 'k2', 'r1',
+# '4.1v'), a size or context length, a date, or a tier word.
+VENDOR_WORD = re.compile(r"[a-z]?\d+(?:\.\d+)?[a-z]?|(?:\d+x)?\d+(?:[.p]\d+)?[bk]|x|"
+                         r"flash|flashx|pro|plus|turbo|turbos|mini|air|airx|lite|max|large|medium|small|nano|"
+                         r"vision|vl|coder|instruct|chat|thinking|preview|exp|audio|omni|text|zero")
+CATALOGUE_FOLDER = re.compile(r"(?:^|/)accounts/[^/]+/models/")
+
+
+def names_weights(slug: str) -> bool:
+    """Whether a name is a set of open weights by its size: a size word, and after it only the
+    words a vendor's release names carry ('qwen2p5-coder-14b-instruct', 'mistral-7b-v0p2',
+    'deepseek-r1-0528-distill-qwen3-8b'). A community fine-tune names itself after the size
+    ('qwen3.5-27b-bluestar-derestricted') and is not one."""
+    words = slug.split("-")
+    sizes = [n for n, w in enumerate(words) if SIZE_WORD.fullmatch(w)]
+    return len(sizes) == 1 and sizes[0] > 0 and all(AFTER_SIZE.fullmatch(w) for w in words[sizes[-1] + 1:])
 
 
 def _prefixes(slug: str) -> list[str]:
@@ -460,7 +487,8 @@ def _levels(p: ParsedId, vendors: Vendors, provider_tokens: set[str], owners: se
     ambiguous). Dropped serving and route words become part of the offering's variant.
 
     exact: the name as parsed. vendor_prefix: a leading vendor, provider or route word taken off
-    ('zai-glm-5-2', 'databricks-claude-sonnet-4', 'FW-GLM-5'). rewrite: the curated `rewrites`
+    ('zai-glm-5-2', 'databricks-claude-sonnet-4', 'FW-GLM-5'), and a vendor after a route word
+    ('coding-xiaomi-mimo-v2.5'). rewrite: the curated `rewrites`
     ('duo-chat-sonnet-4-5' is 'claude-sonnet-4-5'). loose_suffix: trailing serving
     words taken off one by one ('-fast', '-thinking', '-latest'...), each time first trying a
     bare name as its '-instruct'/'-it' model. undated: a date suffix taken off, for the vendors
@@ -469,8 +497,11 @@ def _levels(p: ParsedId, vendors: Vendors, provider_tokens: set[str], owners: se
     stems: list[tuple[str, str | None, str | None]] = [(p.slug, None, None)]
     for prefix in _prefixes(p.slug):
         if (prefix in vendors.words or prefix in provider_tokens) and _specific(p.slug[len(prefix) + 1:]):
-            vendor = vendors.canonical(prefix)
-            stems.append((p.slug[len(prefix) + 1:], vendor, None if vendor else prefix))
+            vendor, rest = vendors.canonical(prefix), p.slug[len(prefix) + 1:]
+            stems.append((rest, vendor, None if vendor else prefix))
+            for inner in [] if vendor else _prefixes(rest):  # 'databricks-meta-llama-3-3-70b-instruct'
+                if vendors.canonical(inner) and _specific(rest[len(inner) + 1:]):
+                    stems.append((rest[len(inner) + 1:], vendors.canonical(inner), prefix))
     steps = [("exact", [stems[0]]), ("vendor_prefix", stems[1:])]
     rewritten = [(vendors.rewrite(stem), v, dropped) for stem, v, dropped in stems]
     steps.append(("rewrite", [f for f, (stem, _, _) in zip(rewritten, stems) if f[0] != stem]))
@@ -632,7 +663,8 @@ class _Resolver:
             proposed = self.curated[p.repo]
             ns = proposed.split("/", 1)[0]
         else:
-            proposed = f"{ns}/{p.slug}"
+            slug = re.sub(r"(?<=\d)p(?=\d)", ".", p.slug) if CATALOGUE_FOLDER.search(i.source_id) else p.slug
+            proposed = f"{ns}/{slug}"  # Fireworks' 'qwen2p5-coder-14b' is Qwen2.5-Coder-14B
         if proposed not in self.index.models:
             self.index.models[proposed] = Model(proposed, ns, tier=tier)
         return proposed
@@ -692,8 +724,49 @@ class _Resolver:
             for i in sorted(by_tier[tier], key=order):
                 self.anchor(i, tier)
         self.corroborated(by_tier[None])
+        self.merge_spellings()
         self.keep_previous_ids()
         return Identity(self.index.models, [self.resolve(i) for i in self.ids])
+
+    def merge_spellings(self) -> None:
+        """Models founded twice under two spellings of one name become one (`spelling_key`): for
+        `undated_aliases` vendors a dated id, its undated name and its '-latest' alias
+        ('claude-3-sonnet', 'claude-3-sonnet-20240229'), unless two dates share the name (Claude 3.5
+        Sonnet's June and October releases stay apart); a dated release with and without '-instruct'
+        ('ministral-14b-2512', 'ministral-14b-instruct-2512') when no thinking, reasoning or base
+        release of that date is known, which the bare name could be as well; and a model whose name
+        the alias file gives to another. The alias file's id stays, else one that is not a '-latest'
+        alias, else the stronger anchor's (the shorter on a tie); the other's anchors and names join it."""
+        groups: dict[tuple[str, str], dict[str | None, list[Model]]] = defaultdict(lambda: defaultdict(list))
+        for model in self.index.models.values():
+            spelling, date = spelling_key(model.model_id, self.vendors)
+            groups[spelling][date].append(model)
+        curated = set(self.curated.values()) | {a.model_id for a in self.aliases}
+        keys = {(m.vendor, key(m.model_id.split("/", 1)[1])) for m in self.index.models.values()}
+        rename = {}
+        for (vendor, name), by_date in groups.items():
+            dated = [d for d in by_date if d is not None]
+            clusters = [sum(by_date.values(), [])] if len(dated) <= 1 else list(by_date.values())
+            release = re.fullmatch(r"(.*?)(\d{4}|\d{8})", name)  # 'ministral14b2512': another variant of that date?
+            if release and any((vendor, key(f"{release[1]}-{word}-{release[2]}")) in keys for word in ("thinking", "reasoning", "base")):
+                continue
+            for cluster in clusters:
+                keep, *drops = sorted(cluster, key=lambda m: (m.model_id not in curated, m.model_id.endswith("-latest"),
+                                                              m.tier, len(m.model_id), m.model_id))
+                rename.update({d.model_id: keep.model_id for d in drops})
+        for model_id in self.index.models:  # the alias file names this model's name as another model
+            target = self.alias_names.get(key(model_id.split("/", 1)[1]))
+            if target in self.index.models and target != model_id:
+                rename[model_id] = target
+        for drop, keep in sorted(rename.items()):
+            while keep in rename:
+                keep = rename[keep]
+            if drop in self.index.models and keep in self.index.models and drop != keep:
+                self.index.models[keep].anchors += self.index.models.pop(drop).anchors
+                for table in (self.index.by_key, self.index.links):
+                    for k, models in table.items():
+                        if drop in models:
+                            table[k] = (models - {drop}) | {keep}
 
     def keep_previous_ids(self) -> None:
         """A model founded by a weaker anchor than OpenRouter or the models.dev catalogue keeps the
@@ -723,8 +796,9 @@ class _Resolver:
 
     def corroborated(self, ids: list[SourceId]) -> None:
         """Tier 6: a bare name of a known family that nothing matches, used by two or more providers,
-        or a dated snapshot ('gpt-5.5-2026-04-24') of a model that exists."""
-        groups = defaultdict(list)
+        a dated snapshot ('gpt-5.5-2026-04-24') of a model that exists, or a name of open weights
+        by their size (`names_weights`: 'qwen2p5-coder-14b-instruct' in Fireworks' catalogue)."""
+        groups, self.before_tier6 = defaultdict(list), {k for k, models in self.index.by_key.items() if models}
         for i in ids:
             p = self.parsed[i]
             family = self.vendors.family(p.slug)
@@ -735,9 +809,44 @@ class _Resolver:
             providers = {provider_for(i.source, i.provider_id).provider_id for i in members}
             dated = DATE.search(self.parsed[members[0]].slug)
             snapshot = dated and self.index.match([key(DATE.sub("", self.parsed[members[0]].slug))], family, set())
-            if len(providers) >= 2 or snapshot:
+            if len(providers) >= 2 or snapshot or self.catalogued_weights(members[0]) or self.vendor_worded(members[0]):
                 for i in sorted(members, key=lambda i: (i.source, i.provider_id, i.source_id)):
                     self.anchor(i, 6, family)
+
+    def catalogued_weights(self, i: SourceId) -> bool:
+        """Whether an id is a weights repo's name in a host's model catalogue (Fireworks'
+        'accounts/fireworks/models/qwen2p5-coder-14b-instruct', which lowercases the repo name and
+        writes '.' as 'p'), naming weights by size (`names_weights`), and no model yet founded
+        shares its name up to the size: 'qwen3-coder-480b-instruct' is a short spelling of
+        Qwen3-Coder-480B-A35B-Instruct, not a model of its own, and stays unresolved."""
+        slug = self.parsed[i].slug
+        if not CATALOGUE_FOLDER.search(i.source_id) or not names_weights(slug):
+            return False
+        words = slug.split("-")
+        stem = key("-".join(words[:next(n for n, w in enumerate(words) if SIZE_WORD.fullmatch(w)) + 1]))
+        return not any(k.startswith(stem) for k in self.before_tier6)  # two repos of one catalogue: two models
+
+    def vendor_worded(self, i: SourceId) -> bool:
+        """Whether a name at one provider is spelled only in its vendor's naming words: the family,
+        version numbers, sizes, dates and tier words ('ernie-x1-turbo-32k', 'glm-z1-airx',
+        'gemini-2.0-pro-exp-02-05'). Such a name is the vendor's model, listed by one reseller; a
+        name with any other word ('qwen3.5-27b-writer-derestricted', 'deepseek-chat-cheaper') is
+        not, and stays unresolved. So does one that may be a spelling of a model already founded:
+        the name once a date and an '-instruct' are taken off ('mistral-large-instruct-2407'). Names
+        with a size ('deepseek-r1-671b', 'llama-3.2-1b-preview') are left to `catalogued_weights`."""
+        slug = self.parsed[i].slug
+        words = slug.split("-")
+        if not all(VENDOR_WORD.fullmatch(w) for w in words[1:]) or not VENDOR_WORD.fullmatch(re.sub(r"^[a-z]+", "", words[0]) or "x"):
+            return False
+        if any(SIZE_WORD.fullmatch(w) for w in words) or words[-1] in LOOSE_SUFFIXES:
+            return False  # 'deepseek-r1-671b', 'hermes3-70b': short spellings of a release; 'hermes-medium'
+        stem = "-".join(w for w in DATE.sub("", slug).split("-") if w not in LOOSE_ENDINGS and w != "chat")
+        stem = key(re.sub(r"(?:-\d{2}){2}$|-\d{4,8}$", "", stem))
+        return not self.founded_like(stem)
+
+    def founded_like(self, stem: str) -> bool:
+        """Whether a model founded so far has a name whose key starts with `stem`."""
+        return any(k.startswith(stem) for k, models in self.index.by_key.items() if models)
 
     def resolve(self, i: SourceId) -> Resolution:
         p = self.parsed[i]
@@ -769,3 +878,54 @@ def _route_prefixes(ids: list[SourceId]) -> dict[str, frozenset[str]]:
     out["litellm"] |= {"vertex-ai", "amazon-nova", "text-completion-openai", "text-completion-codestral",
                        "bedrock", "azure", "azure-ai", "gemini", "fireworks-ai"}
     return {s: frozenset(v) for s, v in out.items()}
+
+
+def spelling_key(model_id: str, vendors: Vendors | None = None) -> tuple[tuple[str, str], str | None]:
+    """((vendor, name), date) of a canonical id for `merge_spellings`: the name without an
+    '-instruct' before a date; for `undated_aliases` vendors also without a '-latest' and with the
+    date ('-20240229') apart, since their dated ids are snapshots of the undated model."""
+    vendors = vendors or default_vendors()
+    ns, slug = model_id.split("/", 1)
+    vendor = vendors.canonical(ns) or ns
+    name = re.sub(r"-instruct-(2[3-9](?:0[1-9]|1[0-2])|20\d{6})$", r"-\1", slug)
+    date = None
+    if vendor in vendors.undated:  # others' '-latest' may point to a newer generation ('mistral-medium-latest')
+        name = name[:-7] if name.endswith("-latest") and len(name) > 7 else name
+        if found := DATE.search(name):
+            date, name = found.group(), DATE.sub("", name)
+    return (vendor, key(name)), date
+
+
+# --- look-alikes: canonical ids that may be one model (a check for people, not a resolution rule) ---
+
+_DATES = [(re.compile(r"-(20\d{2})-?(0[1-9]|1[0-2])-?(?:[0-3]\d)$"), r"-\1\2"),   # -2024-07-24, -20240724
+          (re.compile(r"-(0[1-9]|1[0-2])-(20\d{2})$"), r"-\2\1"),                    # Cohere's -08-2024
+          (re.compile(r"-(2[3-9])(0[1-9]|1[0-2])(?:[0-3]\d)?$"), r"-20\1\2")]        # -2407, -250615
+
+
+def lookalike_key(model_id: str, vendors: Vendors | None = None) -> tuple[str, str]:
+    """(vendor, name) of a canonical id once what only spells a model differently is taken off: an
+    '-instruct'/'-it' word, a '-latest' alias, a provider's API version ('-001'), and the spelling
+    of a date ('-2407', '-24-07', '-2024-07-18', '-07-2024' are one month; for `undated_aliases`
+    vendors the date itself). Other vendors' dated ids are snapshots of their own, not look-alikes. Two models with one
+    look-alike key are one model spelled twice, or models a reviewer has found to differ."""
+    vendors = vendors or default_vendors()
+    ns, slug = model_id.split("/", 1)
+    name = re.sub(r"[._:@\s]+", "-", slug.lower())
+    name = re.sub(r"-00\d$", "", name)
+    for pattern, replace in _DATES:
+        name = pattern.sub(replace, name)
+    name = "-".join(w for w in name.split("-") if w not in ("instruct", "it", "latest"))
+    vendor = vendors.canonical(ns) or ns
+    if vendor in vendors.undated:  # their dated ids are snapshots of the undated name
+        name = re.sub(r"-20\d{4}$", "", name)
+    return vendor, key(name)
+
+
+def lookalike_groups(model_ids: list[str]) -> list[tuple[str, ...]]:
+    """Canonical ids sharing a look-alike key (see `lookalike_key`), each group sorted."""
+    groups: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for model_id in model_ids:
+        groups[lookalike_key(model_id)].add(model_id)
+    return sorted(tuple(sorted(g)) for g in groups.values() if len(g) > 1)
+

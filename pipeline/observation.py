@@ -109,6 +109,31 @@ def _coerce(spec: FieldSpec, value: object) -> Value:
     return value.strip()
 
 
+COMPONENTS = ("input", "output", "cache_read", "cache_write_5m", "cache_write_1h", "input_audio", "output_audio",
+              "cache_read_audio", "input_image", "output_image", "input_video", "output_video", "output_reasoning")
+SERVICE_TIERS = ("standard", "batch", "flex", "priority")
+Component = Literal[COMPONENTS]  # type: ignore[valid-type]
+ServiceTier = Literal[SERVICE_TIERS]  # type: ignore[valid-type]
+
+
+class PriceKey(BaseModel):
+    """What a `price_usd_per_mtok` observation prices: a component at a service tier, from a prompt
+    size on (a cliff: past the threshold every token of the request pays it), maybe only on some
+    dates or hours. `threshold_inclusive`: the tier applies from exactly `threshold_tokens` prompt
+    tokens on (else strictly above it, the usual convention). `in_force`: the price the source
+    states for its as-of date (false for a past or upcoming price of a stated history)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    component: Component
+    service_tier: ServiceTier = "standard"
+    threshold_tokens: int = Field(0, ge=0)
+    threshold_inclusive: bool = False
+    starts_on: date | None = None
+    ends_on: date | None = None
+    hours: str | None = None  # a daily window, e.g. '00:30-16:30 UTC' (off-peak prices)
+    in_force: bool = True
+
+
 class Observation(BaseModel):
     """One fact one source stated about one subject, typed and bounded by `fields.yaml`."""
 
@@ -124,6 +149,7 @@ class Observation(BaseModel):
     value: Value
     unit: str | None = None
     note: str | None = None
+    price: PriceKey | None = None  # set exactly for field price_usd_per_mtok
 
     @model_validator(mode="before")
     @classmethod
@@ -131,6 +157,8 @@ class Observation(BaseModel):
         spec = field_specs().get(data.get("field"))
         if spec is None:
             raise ValueError(f"unknown field {data.get('field')!r}")
+        if (data.get("field") == "price_usd_per_mtok") != (data.get("price") is not None):
+            raise ValueError("price_usd_per_mtok, and only it, carries a price key")
         return {**data, "value": _coerce(spec, data.get("value")), "unit": spec.unit}
 
 
@@ -173,7 +201,8 @@ class Extraction:
     def usable(self) -> int:
         return len(self.observations) + len(self.benchmarks)
 
-    def add(self, model_id: str, provider_id: str | None, field: str, value: object, note: str | None = None) -> None:
+    def add(self, model_id: str, provider_id: str | None, field: str, value: object, note: str | None = None,
+            price: PriceKey | None = None) -> None:
         """Record one fact; None means the source said nothing, and is skipped."""
         if value is None:
             return
@@ -184,9 +213,10 @@ class Extraction:
             self.observations.append(Observation(
                 source=doc.source, url=doc.url, fetched_at=doc.fetched_at, as_of=doc.as_of,
                 document_sha256=doc.sha256, model_id=model_id, provider_id=provider_id,
-                field=field, value=value, note=note))
+                field=field, value=value, note=note, price=price))
         except ValidationError as exc:
-            self.reject(model_id, provider_id, field, value, "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors()))
+            self.reject(model_id, provider_id, field if price is None else f"{field}[{_describe(price)}]", value,
+                        "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors()))
 
     def reject(self, model_id: str | None, provider_id: str | None, field: str | None, value: object, reason: str) -> None:
         doc = self.doc
@@ -265,3 +295,15 @@ def benchmark_result(doc: Document, model_id: str, benchmark, score: object, *, 
                            setting=setting or None, harness=harness or None, score=value, ci_low=low,
                            ci_high=high, sample_size=size, evaluated_at=when, result_url=result_url,
                            source_row=source_row, note=note)
+
+
+def add_price(out: Extraction, model_id: str, provider_id: str | None, value: object, note: str | None = None,
+              **key: object) -> None:
+    """Record one price component (`PriceKey` fields as keywords); None is skipped."""
+    out.add(model_id, provider_id, "price_usd_per_mtok", value, note=note, price=PriceKey(**key))
+
+
+def _describe(key: PriceKey) -> str:
+    """`input batch >200000`: a price key for a rejection's field."""
+    above = f" {'>=' if key.threshold_inclusive else '>'}{key.threshold_tokens}" if key.threshold_tokens else ""
+    return f"{key.component} {key.service_tier}{above}"

@@ -54,16 +54,43 @@ class Tolerance(BaseModel):
     binary_prefix: bool = False
 
 
+class Derivation(BaseModel):
+    """A source whose rows (under one of its provider keys) copy another source's statements."""
+
+    model_config = ConfigDict(extra="forbid")
+    source: str
+    provider: str | None = None  # the copying source's provider key; None: its model-level rows
+    copies: str
+    why: str = Field(min_length=1)
+    fields: list[str] | None = None  # observed fields copied; None: every field
+
+    @model_validator(mode="after")
+    def _known_fields(self) -> Derivation:
+        unknown = [f for f in self.fields or [] if f not in field_specs()]
+        if unknown:
+            raise ValueError(f"{unknown} are not fields of pipeline/fields.yaml")
+        if self.copies == self.source:
+            raise ValueError(f"{self.source} cannot copy itself")
+        return self
+
+
+class Audit(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    stale_after_days: int = Field(180, ge=1)
+
+
 class Precedence(BaseModel):
     """Schema of `pipeline/precedence.yaml`."""
 
     model_config = ConfigDict(extra="forbid")
     sources: list[str]
+    derived: list[Derivation] = []
     models: dict[Literal[MODEL_COLUMNS], FieldRule]  # type: ignore[valid-type]
     capabilities: dict[Literal[CAPABILITIES], FieldRule]  # type: ignore[valid-type]
     offerings: OfferingRule
     tolerance: dict[Kind, Tolerance]
     plausibility: list[Literal["cache_read_above_input", "output_above_context"]]
+    audit: Audit = Audit()
 
     @model_validator(mode="after")
     def _complete(self) -> Precedence:
@@ -71,6 +98,12 @@ class Precedence(BaseModel):
                   [c for c in CAPABILITIES if c not in self.capabilities]
         if missing:
             raise ValueError(f"no rule for {missing}")
+        unknown = sorted({s for d in self.derived for s in (d.source, d.copies)} - set(self.sources))
+        if unknown:
+            raise ValueError(f"derived names sources not in `sources`: {unknown}")
+        keys = [(d.source, d.provider, f) for d in self.derived for f in d.fields or [None]]
+        if len(keys) != len(set(keys)):
+            raise ValueError("derived declares one source's provider and field twice")
         return self
 
 
@@ -93,7 +126,8 @@ def field_rule_rows(rules: Precedence | None = None) -> list[dict]:
     """One row per (target, column, observed field, class): what the reconcile SQL joins to.
 
     `rank` orders candidates (classes in `order`, then `fallback`); `decides` is false for a
-    fallback class; `field_rank` orders the `from` fields a source may state several of.
+    fallback class (whose disagreement is still a conflict where the field has conflicts);
+    `field_rank` orders the `from` fields a source may state several of.
     """
     rules = rules or precedence()
     rows = []
@@ -104,9 +138,24 @@ def field_rule_rows(rules: Precedence | None = None) -> list[dict]:
                 for rank, cls in enumerate([*rule.order, *rule.fallback]):
                     rows.append({"target": target, "column_name": column, "field": field, "kind": kind(field),
                                  "class": cls, "rank": rank, "decides": cls in rule.order,
-                                 "conflicts": rule.conflicts and cls in rule.order, "field_rank": field_rank,
+                                 "conflicts": rule.conflicts, "field_rank": field_rank,
                                  "order_text": " > ".join(rule.order)})
     return rows
+
+
+def derived_rows(rules: Precedence | None = None) -> list[dict]:
+    """One row per copied (source, provider key, observed field); field None: every field."""
+    rules = rules or precedence()
+    return [{"source": d.source, "provider": d.provider, "copies": d.copies, "field": f}
+            for d in rules.derived for f in (d.fields or [None])]
+
+
+def witness(source: str, provider: str | None, field: str, rules: Precedence | None = None) -> str:
+    """The independent source an observation speaks for: the source it copies, else its own."""
+    for d in (rules or precedence()).derived:
+        if d.source == source and d.provider == provider and (d.fields is None or field in d.fields):
+            return d.copies
+    return source
 
 
 def tolerance_rows(rules: Precedence | None = None) -> list[dict]:

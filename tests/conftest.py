@@ -45,3 +45,25 @@ def prefect_server():
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture(scope="session")
+def august(shared_snapshots):
+    """The 2026-08 shared snapshot's four aggregator sources, loaded and reconciled (as
+    tests/test_reconcile.py does) into one in-memory warehouse shared by the cost tests."""
+    from datetime import datetime, timezone
+
+    import duckdb
+
+    from warehouse.db import apply_schema
+    from warehouse.load import load_snapshot_files
+    from warehouse.reconcile import reconcile
+
+    con = duckdb.connect()
+    apply_schema(con)
+    at = datetime(2026, 8, 22, tzinfo=timezone.utc)
+    load_snapshot_files(con, 1, shared_snapshots / "2026-08", at,
+                        only=["modelsdev", "openrouter", "litellm", "genai_prices"])
+    reconcile(con, 1, at)
+    yield con
+    con.close()

@@ -73,7 +73,9 @@ class _Handler(BaseHTTPRequestHandler):
                    "if_modified_since": self.headers.get("If-Modified-Since")}
         with self.server.lock:
             self.server.log.append(request)  # on arrival: a stalled request is logged though never answered
+        self.sent = 0
         request["status"] = self._answer(url, fault, entry, body, etag)
+        request["bytes"] = self.sent
 
     def _answer(self, url, fault, entry, body, etag) -> int:
         if url.endswith("/login"):
@@ -99,6 +101,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body[: len(body) // 2])
+            self.sent = len(body) // 2
             self.wfile.flush()
             self.close_connection = True
             return 200
@@ -113,4 +116,5 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if body:
             self.wfile.write(body)
+        self.sent = len(body)
         return status

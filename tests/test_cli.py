@@ -77,7 +77,7 @@ def test_bad_arguments_get_clear_errors(tmp_path):
     assert proc.returncode == 1 and "no warehouse" in proc.stderr
 
 
-@pytest.mark.parametrize("command", ["refresh", "status", "compare", "export", "schedule"])
+@pytest.mark.parametrize("command", ["refresh", "status", "compare", "export", "schedule", "cost"])
 def test_every_command_explains_itself(command):
     proc = versus(command, "--help")
     assert proc.returncode == 0 and "--db" in proc.stdout

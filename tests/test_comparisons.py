@@ -17,16 +17,26 @@ DAY1, DAY2, DAY3 = date(2026, 8, 21), date(2026, 8, 22), date(2026, 8, 23)
 
 
 def add_qwen72(con) -> None:
-    """Qwen2-72B-Instruct on Fireworks at $0.90/$0.90 (LiteLLM): a model only LiteLLM states."""
+    """Qwen2-72B-Instruct on Fireworks at $0.90/$0.90: a fourth model (not in the demo snapshot) that
+    only one source lists."""
     con.execute("""INSERT INTO models (model_id, name, vendor, family, context_window, architecture, license,
                                        open_weights)
                    VALUES (?, 'Qwen2-72B-Instruct', 'qwen', 'qwen2', 32768, 'dense', NULL, true)""", [QWEN72])
-    con.execute("UPDATE model_aliases SET model_id = ?, method = 'rule' WHERE source_id LIKE '%qwen2-72b-instruct'",
-                [QWEN72])
     con.execute("""INSERT INTO offerings (model_id, provider_id, source, route, input_usd_per_mtok, output_usd_per_mtok,
                                           context_window, active, source_provider_id, preferred)
-                   VALUES (?, 'fireworks', 'litellm', 'fireworks_ai/accounts/fireworks/models/qwen2-72b-instruct',
+                   VALUES (?, 'fireworks-ai', 'litellm', 'fireworks_ai/accounts/fireworks/models/qwen2-72b-instruct',
                            0.9, 0.9, 32768, true, 'fireworks_ai', true)""", [QWEN72])
+
+
+TRACKED = [LARGE, SMALL, QWEN, QWEN72]  # of the demo's models, the three the record tests know, and Qwen2-72B
+
+
+def compare(con, run_id: int, day: date, settings: ComparisonSettings | None = None):
+    """refresh_comparisons over the tracked models (settings may narrow them further)."""
+    settings = settings or ComparisonSettings()
+    if settings.model_ids is None:
+        settings = settings.model_copy(update={"model_ids": TRACKED})
+    return refresh_comparisons(con, run_id, day, settings)
 
 
 def add_run(con, run_id: int, failed: tuple[str, ...] = (), absent: tuple[str, ...] = ()) -> None:
@@ -46,14 +56,16 @@ def rows(con) -> dict[tuple[str, str], dict]:
 
 @pytest.fixture
 def con():
+    """The demo refresh's warehouse before any comparison was made, plus Qwen2-72B."""
     con = demo_warehouse()
+    con.execute("DELETE FROM comparisons; DELETE FROM comparison_models")
     add_qwen72(con)
     yield con
     con.close()
 
 
 def test_one_row_per_pair_of_tracked_models_in_canonical_order(con):
-    summary = refresh_comparisons(con, 1, DAY1)
+    summary = compare(con, 1, DAY1)
     assert (summary.tracked_models, summary.pairs_total, summary.pairs_regenerated) == (4, 6, 6)
     pairs = rows(con)
     assert all(a < b for a, b in pairs) and len(pairs) == 6
@@ -61,35 +73,36 @@ def test_one_row_per_pair_of_tracked_models_in_canonical_order(con):
     small_qwen = pairs[(SMALL, QWEN)]
     assert small_qwen["cheaper_model"] == QWEN and small_qwen["percent_cheaper"] == D("29.8")
     assert small_qwen["times_as_much"] == D("1.4") and small_qwen["monthly_gap_usd"] == D(7)
-    assert small_qwen["a_only_capabilities"] == ["multimodal_input", "vision"] and small_qwen["b_only_capabilities"] == []
+    # no demo source states a capability of Qwen2-7B-Instruct: unknown, so no capability is Small 4's alone
+    assert small_qwen["a_only_capabilities"] == [] and small_qwen["b_only_capabilities"] == []
     assert small_qwen["shared_benchmark_rows"] == 0 and small_qwen["overlapping_providers"] == []
-    assert pairs[(LARGE, SMALL)]["overlapping_providers"] == ["mistral", "openrouter"]
+    assert pairs[(LARGE, SMALL)]["overlapping_providers"] == ["kilo", "openrouter"]
 
 
 def test_only_models_with_a_priced_active_route_are_tracked(con):
     con.execute("UPDATE offerings SET output_usd_per_mtok = NULL WHERE model_id = ?", [QWEN72])
-    assert refresh_comparisons(con, 1, DAY1).tracked_models == 3
+    assert compare(con, 1, DAY1).tracked_models == 3
     con.execute("UPDATE offerings SET output_usd_per_mtok = 0.9, active = false WHERE model_id = ?", [QWEN72])
-    assert refresh_comparisons(con, 1, DAY1).tracked_models == 3
+    assert compare(con, 1, DAY1).tracked_models == 3
     con.execute("UPDATE offerings SET active = true, variant = 'free', input_usd_per_mtok = 0, "
                 "output_usd_per_mtok = 0 WHERE model_id = ?", [QWEN72])
-    assert refresh_comparisons(con, 1, DAY1).tracked_models == 3
+    assert compare(con, 1, DAY1).tracked_models == 3
     con.execute("UPDATE offerings SET variant = NULL WHERE model_id = ?", [QWEN72])  # $0 in and out: a trial
-    assert refresh_comparisons(con, 1, DAY1).tracked_models == 3
+    assert compare(con, 1, DAY1).tracked_models == 3
     con.execute("UPDATE offerings SET input_usd_per_mtok = 0.9, output_usd_per_mtok = 0.9 WHERE model_id = ?", [QWEN72])
-    assert refresh_comparisons(con, 1, DAY1).tracked_models == 4
+    assert compare(con, 1, DAY1).tracked_models == 4
 
 
 def test_settings_narrow_the_tracked_models(con):
-    only = refresh_comparisons(con, 1, DAY1, ComparisonSettings(model_ids=[LARGE, SMALL]))
+    only = compare(con, 1, DAY1, ComparisonSettings(model_ids=[LARGE, SMALL]))
     assert (only.tracked_models, only.pairs_total) == (2, 1) and list(rows(con)) == [(LARGE, SMALL)]
-    vendor = refresh_comparisons(con, 1, DAY1, ComparisonSettings(vendors=["QWEN"]))
+    vendor = compare(con, 1, DAY1, ComparisonSettings(model_ids=TRACKED, vendors=["QWEN"]))
     assert (vendor.tracked_models, vendor.pairs_total, vendor.pairs_removed) == (2, 1, 1)
     assert list(rows(con)) == [(QWEN72, QWEN)]
 
 
 def test_every_row_agrees_with_the_full_record_of_its_pair(con):
-    refresh_comparisons(con, 1, DAY1, ComparisonSettings(input_tokens_per_month=12_345_678,
+    compare(con, 1, DAY1, ComparisonSettings(input_tokens_per_month=12_345_678,
                                                          output_tokens_per_month=987_654, input_share=0.65))
     builder = RecordBuilder(con, [LARGE, SMALL, QWEN, QWEN72], stored_traffic(con))
     assert builder.traffic.input_share == D("0.65")
@@ -115,15 +128,15 @@ def test_every_row_agrees_with_the_full_record_of_its_pair(con):
 
 
 def test_a_refresh_rewrites_only_pairs_whose_inputs_changed(con):
-    refresh_comparisons(con, 1, DAY1)
+    compare(con, 1, DAY1)
     first = rows(con)
-    again = refresh_comparisons(con, 1, DAY1)
+    again = compare(con, 1, DAY1)
     assert (again.models_changed, again.pairs_regenerated, again.last_reviewed_moved) == (0, 0, 0)
     assert rows(con) == first
     con.execute("UPDATE offerings SET last_seen = now()")  # a new fetch of the same facts changes nothing
-    assert refresh_comparisons(con, 1, DAY1).pairs_regenerated == 0
+    assert compare(con, 1, DAY1).pairs_regenerated == 0
     con.execute("UPDATE offerings SET input_usd_per_mtok = 0.25 WHERE model_id = ?", [QWEN])
-    price = refresh_comparisons(con, 1, DAY1)
+    price = compare(con, 1, DAY1)
     assert (price.models_changed, price.pairs_regenerated, price.pairs_removed, price.pairs_total) == (1, 3, 0, 6)
     after = rows(con)
     for pair, row in after.items():
@@ -131,49 +144,52 @@ def test_a_refresh_rewrites_only_pairs_whose_inputs_changed(con):
         assert (row["content_hash"] != first[pair]["content_hash"]) == moved, pair
         assert (row["changed_at"] > first[pair]["changed_at"]) == moved, pair
     assert after[(SMALL, QWEN)]["b_input_usd_per_mtok"] == D("0.25")
-    con.execute("UPDATE providers SET name = 'Fireworks' WHERE provider_id = 'fireworks'")  # shown in records
-    assert refresh_comparisons(con, 1, DAY1).pairs_regenerated == 5  # every pair with a Fireworks model
+    con.execute("UPDATE providers SET name = 'Fireworks' WHERE provider_id = 'fireworks-ai'")  # shown in records
+    assert compare(con, 1, DAY1).pairs_regenerated == 5  # every pair with a Fireworks model
 
 
 def test_untracked_models_lose_their_pairs_and_settings_changes_rewrite_all(con):
-    refresh_comparisons(con, 1, DAY1)
+    compare(con, 1, DAY1)
     con.execute("UPDATE offerings SET active = false WHERE model_id = ?", [QWEN72])
-    gone = refresh_comparisons(con, 1, DAY1)
+    gone = compare(con, 1, DAY1)
     assert (gone.tracked_models, gone.pairs_total, gone.pairs_removed, gone.pairs_regenerated) == (3, 3, 3, 0)
-    traffic = refresh_comparisons(con, 1, DAY1, ComparisonSettings(output_tokens_per_month=1))
+    traffic = compare(con, 1, DAY1, ComparisonSettings(output_tokens_per_month=1))
     assert traffic.pairs_regenerated == 3
     assert rows(con)[(LARGE, QWEN)]["a_monthly_usd"] == D("200.000006")
 
 
 def test_last_reviewed_moves_only_where_every_contributing_source_succeeded(con):
-    refresh_comparisons(con, 1, DAY1)
+    compare(con, 1, DAY1)
     # Run 2: OpenRouter failed. The Mistral models depend on it (aliases and offerings); neither
     # Qwen does. A Mistral price also changed: its pairs are regenerated, yet not reviewed.
     add_run(con, 2, failed=("openrouter",))
     con.execute("UPDATE offerings SET output_usd_per_mtok = 5 WHERE model_id = ? AND provider_id = 'azure'", [LARGE])
-    summary = refresh_comparisons(con, 2, DAY2)
+    summary = compare(con, 2, DAY2)
     assert summary.pairs_regenerated == 3 and summary.last_reviewed_moved == 1
     reviewed = {pair: row["last_reviewed"] for pair, row in rows(con).items()}
     assert reviewed == {(LARGE, SMALL): DAY1, (LARGE, QWEN): DAY1, (LARGE, QWEN72): DAY1,
                         (SMALL, QWEN): DAY1, (SMALL, QWEN72): DAY1, (QWEN72, QWEN): DAY2}
     assert rows(con)[(LARGE, SMALL)]["a_output_usd_per_mtok"] == D(5)
-    # Run 3: a source that was not fetched at all counts as not fetched successfully.
+    # Run 3: a source that was not fetched at all counts as not fetched successfully. genai-prices lists
+    # Small 4 (at mistral and openrouter) and none of the others: only Small 4's pairs stay behind.
     add_run(con, 3, absent=("genai_prices",))
-    moved = refresh_comparisons(con, 3, DAY3)
+    moved = compare(con, 3, DAY3)
     reviewed = {pair: row["last_reviewed"] for pair, row in rows(con).items()}
-    assert moved.last_reviewed_moved == 1 and reviewed[(QWEN72, QWEN)] == DAY3 and reviewed[(LARGE, SMALL)] == DAY1
+    assert moved.last_reviewed_moved == 3
+    assert reviewed == {(LARGE, SMALL): DAY1, (LARGE, QWEN): DAY3, (LARGE, QWEN72): DAY3,
+                        (SMALL, QWEN): DAY1, (SMALL, QWEN72): DAY1, (QWEN72, QWEN): DAY3}
     # Run 4: everything fetched: every pair moves, changed or not.
     add_run(con, 4)
-    assert refresh_comparisons(con, 4, date(2026, 8, 24)).last_reviewed_moved == 6
+    assert compare(con, 4, date(2026, 8, 24)).last_reviewed_moved == 6
     assert {row["last_reviewed"] for row in rows(con).values()} == {date(2026, 8, 24)}
 
 
 def test_a_failed_refresh_leaves_the_table_as_it_was(con):
-    refresh_comparisons(con, 1, DAY1)
+    compare(con, 1, DAY1)
     before = rows(con)
     con.execute("UPDATE offerings SET input_usd_per_mtok = 0.3 WHERE model_id = ?", [QWEN])
     with pytest.raises(Exception):
-        refresh_comparisons(con, 1, DAY2, ComparisonSettings.model_construct(
+        compare(con, 1, DAY2, ComparisonSettings.model_construct(
             input_tokens_per_month="not a number", output_tokens_per_month=1, input_share=D("0.7"),
             model_ids=None, vendors=None))
     assert rows(con) == before

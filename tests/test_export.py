@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from flows.cli_compare import register
 from pipeline.record.schema import ComparisonRecord
 from tests.comparison_helpers import LARGE, QWEN, SMALL, demo_warehouse
-from warehouse.comparisons import refresh_comparisons
+from warehouse.comparisons import ComparisonSettings, refresh_comparisons
 from warehouse.export import TABLES, export_pages, export_tables, pairs_of
 
 HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>'
@@ -40,9 +40,11 @@ def warehouse(tmp_path_factory) -> Path:
                 "('openrouter', 'evil/model', 'evil/model', 'link')")
     con.execute("INSERT INTO raw_documents (source, url, sha256, run_id, fetched_at, last_run_id, last_fetched_at, "
                 "parsed) VALUES ('openrouter', 'javascript:alert(4)', 'x', 1, now(), 1, now(), true)")
-    con.execute("INSERT INTO lineage VALUES ('model', 'evil/model', NULL, 'license', 'openrouter', NULL, 'evil/model', "
-                "'javascript:alert(4)', 'x', 'license', 'x', true)")
-    refresh_comparisons(con, 1, date(2026, 8, 21))
+    con.execute("INSERT INTO lineage (entity_type, entity, route, field, source, source_provider_id, source_id, url, "
+                "document_sha256, observed_field, value, chosen, exact) VALUES ('model', 'evil/model', NULL, 'license', "
+                "'openrouter', NULL, 'evil/model', 'javascript:alert(4)', 'x', 'license', 'x', true, true)")
+    # the pages of the three demo models the record tests know, and the hostile one
+    refresh_comparisons(con, 1, date(2026, 8, 21), ComparisonSettings(model_ids=["evil/model", LARGE, SMALL, QWEN]))
     con.close()
     return db
 

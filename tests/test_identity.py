@@ -170,11 +170,42 @@ def test_a_vendor_platform_founds_its_own_models():
     assert set(identity.models) == {"anthropic/claude-mythos-5-1"}
 
 
-def test_a_bare_name_founds_a_model_only_when_two_providers_use_it():
-    one = [SourceId("modelsdev", "nano-gpt", "ernie-5.1")]
+def test_a_bare_name_founds_a_model_when_two_providers_use_it():
+    one = [SourceId("modelsdev", "nano-gpt", "ernie-5.1-cheaper")]  # a reseller's word: not Baidu's name
     assert resolve_ids(one, []).models == {}
-    two = one + [SourceId("litellm", "aihubmix", "aihubmix/ernie-5.1")]
-    assert set(resolve_ids(two, []).models) == {"baidu/ernie-5.1"}
+    two = one + [SourceId("litellm", "aihubmix", "aihubmix/ernie-5.1-cheaper")]
+    assert set(resolve_ids(two, []).models) == {"baidu/ernie-5.1-cheaper"}
+
+
+def test_a_name_in_its_vendors_own_words_founds_a_model_at_one_provider():
+    # 'ernie-x1-turbo-32k' is made of Baidu's naming words only: Baidu's model, at one reseller
+    assert set(resolve_ids([SourceId("modelsdev", "nano-gpt", "ernie-x1-turbo-32k")], []).models) == {"baidu/ernie-x1-turbo-32k"}
+    for name in ("deepseek-r1-671b",               # a size: a short spelling of DeepSeek R1, not a model of its own
+                 "hermes-medium",                  # a serving word last
+                 "qwen3.5-27b-writer-derestricted"):  # a community fine-tune
+        assert resolve_ids([SourceId("modelsdev", "nano-gpt", name)], []).models == {}, name
+    # a spelling of a model founded already stays unresolved rather than found a duplicate
+    ids = [SourceId("openrouter", "openrouter", "z-ai/glm-4-air"), SourceId("modelsdev", "nano-gpt", "glm-4-air-0111")]
+    identity = resolve_ids(ids, [])
+    assert set(identity.models) == {"z-ai/glm-4-air"}
+    assert _by_id(identity)["modelsdev", "nano-gpt", "glm-4-air-0111"].method == "unresolved"
+
+
+def test_a_catalogue_of_weights_founds_sized_models_by_their_repo_names():
+    fw = "fireworks_ai/accounts/fireworks/models/"
+    ids = [SourceId("litellm", "fireworks_ai", fw + name) for name in
+           ("qwen2p5-coder-14b", "qwen2p5-coder-14b-instruct", "qwen3-coder-480b-instruct-bf16", "starcoder2-15b-python")]
+    ids.append(SourceId("openrouter", "openrouter", "qwen/qwen3-coder-480b-a35b-instruct"))
+    identity = resolve_ids(ids, [])
+    # Fireworks writes '2.5' as '2p5'; base and instruct are two repos, two models
+    assert set(identity.models) == {"qwen/qwen2.5-coder-14b", "qwen/qwen2.5-coder-14b-instruct",
+                                    "qwen/qwen3-coder-480b-a35b-instruct"}
+    by_id = _by_id(identity)
+    # a short spelling of a model that exists founds no second one; a word after the size is not a release name
+    assert by_id["litellm", "fireworks_ai", fw + "qwen3-coder-480b-instruct-bf16"].method == "unresolved"
+    assert by_id["litellm", "fireworks_ai", fw + "starcoder2-15b-python"].method == "unresolved"
+    # the same names outside a catalogue of weights found nothing
+    assert resolve_ids([SourceId("litellm", "llamagate", "llamagate/qwen2p5-coder-14b")], []).models == {}
 
 
 def test_alias_file_resolves_what_rules_do_not():
@@ -270,3 +301,23 @@ def test_pricing_page_names_resolve(name, expected, variant):
     page = SourceId("pricing_pages", "groq", name)
     r = _by_id(resolve_ids([*anchors, base, page], []))["pricing_pages", "groq", name]
     assert (r.model_id, r.variant) == (expected, variant)
+
+
+def test_two_spellings_of_one_model_are_merged_and_two_releases_are_not():
+    ids = [SourceId("litellm", "anthropic", "claude-3-7-sonnet-latest"),          # a moving alias
+           SourceId("modelsdev", "anthropic", "claude-3-7-sonnet-20250219"),
+           SourceId("litellm", "mistral", "mistral/ministral-14b-2512"),             # the dated API name
+           SourceId("litellm", "together_ai", "together_ai/mistralai/Ministral-14B-Instruct-2512"),
+           SourceId("litellm", "bedrock", "openai.gpt-oss-120b-1:0"),                # Bedrock's API version
+           SourceId("openrouter", "openrouter", "openai/gpt-oss-120b"),
+           SourceId("litellm", "anthropic", "claude-3-5-sonnet-20240620"),           # two releases, one name
+           SourceId("litellm", "anthropic", "claude-3-5-sonnet-20241022"),
+           SourceId("litellm", "vercel_ai_gateway", "vercel_ai_gateway/anthropic/claude-3-5-sonnet")]
+    identity = resolve_ids(ids, [], aliases=[])
+    by_id = _by_id(identity)
+    assert by_id["litellm", "anthropic", "claude-3-7-sonnet-latest"].model_id == "anthropic/claude-3-7-sonnet-20250219"
+    assert (by_id["litellm", "together_ai", "together_ai/mistralai/Ministral-14B-Instruct-2512"].model_id
+            == by_id["litellm", "mistral", "mistral/ministral-14b-2512"].model_id)
+    assert by_id["litellm", "bedrock", "openai.gpt-oss-120b-1:0"].model_id == "openai/gpt-oss-120b"
+    sonnets = {m for m in identity.models if m.startswith("anthropic/claude-3-5-sonnet")}
+    assert len(sonnets) == 3  # June, October and the undated moving name: never merged into one

@@ -362,12 +362,35 @@ def test_id_resolution_counts_and_names_match_the_alias_table_and_the_sources(an
     assert ("modelsdev", "mistral-small-2603") in names
 
 
+def test_retiring_routes_carry_the_date_their_sources_state_and_split_at_the_data_date(answers):
+    rows = answers("WHERE status IN ('deprecating', 'retired')")
+    litellm = _json("demo/litellm/model_prices_and_context_window.json")
+    by_route = {(r["model_id"], r["provider_id"]): r for r in rows}
+    # LiteLLM: azure_ai/mistral-nemo deprecated 2026-01-30, vertex_ai/claude-sonnet-4-5@20250929 2026-09-29
+    assert by_route[("mistralai/mistral-nemo", "azure")]["retired_on"] == date.fromisoformat(
+        litellm["azure_ai/mistral-nemo"]["deprecation_date"])
+    assert by_route[("anthropic/claude-sonnet-4.5", "google-vertex")]["retired_on"] == date.fromisoformat(
+        litellm["vertex_ai/claude-sonnet-4-5@20250929"]["deprecation_date"])
+    data_date = date(2026, 8, 21)  # the demo snapshot's newest dated as-of (genai-prices, 2026-08-21)
+    assert all((r["status"] == "retired") == (r["retired_on"] <= data_date) for r in rows if r["retired_on"])
+    assert [r["retired_on"] for r in rows] == sorted(r["retired_on"] for r in rows)
+
+
+def test_listing_dates_are_the_aggregators_own(answers):
+    rows = answers("WHERE o.listed_at IS NOT NULL")
+    created = {m["id"]: datetime.fromtimestamp(m["created"], timezone.utc).date()
+               for m in _json("demo/openrouter/models.json")["data"] if m.get("created")}
+    checked = [r for r in rows if r["source"] == "openrouter" and r["model_id"] in created]
+    assert checked and all(r["listed_at"] == created[r["model_id"]] for r in checked)
+
+
 def test_every_analyst_query_is_checked_above(answers):
     phrases = ["ORDER BY 0.7 * input_usd_per_mtok", "JOIN model_capability_matrix c USING (model_id)",
                "l.field = 'context_window'", "count(*) AS conflicts", "WHERE entity = 'mistralai/mistral-small-2603'",
                "category = 'disagreement' AND field IN", "m.open_weights AND m.context_window >= 128000",
                "SELECT capability, value, count(*) AS models", "lag(input_usd_per_mtok) OVER w",
                "TIMESTAMPTZ '2026-08-01'", "WHERE NOT o.active", "SELECT source, method, count(*) AS ids",
-               "rule IS DISTINCT FROM 'not_a_model'", "WHERE model_id = 'mistralai/mistral-small-2603'\nORDER BY source, provider_id"]
+               "rule IS DISTINCT FROM 'not_a_model'", "WHERE model_id = 'mistralai/mistral-small-2603'\nORDER BY source, provider_id",
+               "WHERE status IN ('deprecating', 'retired')", "WHERE o.listed_at IS NOT NULL"]
     assert sorted(sum(p in b for p in phrases) for b in answers.blocks) == [1] * len(answers.blocks), \
         "a query added to the docs needs its check here"

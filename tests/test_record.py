@@ -75,18 +75,23 @@ def test_display_conventions():
 # --- the record ----------------------------------------------------------------------------
 
 def test_record_figures_for_mistral_large_against_small(facts):
+    # snapshots/demo: Large 2407 at $2/$6 on LiteLLM's bedrock and azure_ai keys (2e-06/6e-06 a token),
+    # models.dev's kilo entry and OpenRouter; Small 4 at $0.15/$0.60 on kilo, mistral and openrouter.
     r = record(facts, LARGE, SMALL)
     assert r.side_a.cheapest_input.usd == D(2) and r.side_a.cheapest_input.providers == \
-        ["azure", "bedrock", "mistral", "openrouter"]
-    assert r.side_b.cheapest_output.usd == D("0.6") and r.side_b.cheapest_output.providers == ["mistral", "openrouter"]
+        ["amazon-bedrock", "azure", "kilo", "openrouter"]
+    assert r.side_b.cheapest_output.usd == D("0.6") and r.side_b.cheapest_output.providers == \
+        ["kilo", "mistral", "openrouter"]
     assert (r.side_a.blended.usd, r.side_b.blended.usd) == (D("3.2"), D("0.285"))
     assert (r.side_a.monthly.usd, r.side_b.monthly.usd) == (D(380), D(33))
     assert r.price.cheaper_model == SMALL and r.price.percent_cheaper == D("91.1")
     assert r.price.times_as_much == D("11.2") and r.price.monthly_gap_usd == D(347)
-    assert r.verdict.startswith("Mistral Small 4 is 91.1% cheaper than Mistral Large 2 (2407) at a 70/30 blended "
+    assert r.verdict.startswith("Mistral Small 4 is 91.1% cheaper than Mistral Large 2407 at a 70/30 blended "
                                 "price ($0.285/1M vs $3.20/1M)")
     assert "233" not in to_markdown(r)
-    assert (r.side_a.routes, r.side_b.routes) == (4, 3)  # the non-preferred listings are not routes
+    # Small 4: kilo, mistral, nano-gpt (plain and :thinking), nvidia, openrouter, regolo-ai, venice; the
+    # other listings at mistral and openrouter (LiteLLM's, genai-prices') are not preferred, so not routes
+    assert (r.side_a.routes, r.side_b.routes) == (4, 8)
     assert r.benchmarks.rows == [] and "0 shared rows" in r.benchmarks.note  # neither Mistral is on a leaderboard
 
 
@@ -156,24 +161,73 @@ def test_an_unknown_context_window_makes_no_context_claim(facts):
 
 
 def test_an_unknown_capability_is_unknown_not_no(facts):
-    r = record(facts, SMALL, QWEN)
+    r = record(facts, SMALL, QWEN)  # no demo source states a capability of Qwen2-7B-Instruct
     assert r.model_b.capability("function_calling") == "unknown"
-    assert "function_calling" not in r.switch_friction.only_a  # Yes against unknown is no contrast
-    assert r.switch_friction.only_a == ["vision", "multimodal_input"]
-    assert r.switch_friction.unknown_b == ["function_calling", "tool_use", "structured_outputs", "reasoning"]
+    assert r.switch_friction.only_a == []  # Yes against unknown is no contrast
+    assert r.switch_friction.unknown_b == ["vision", "multimodal_input", "function_calling", "tool_use",
+                                           "structured_outputs", "reasoning"]
     md = to_markdown(r)
-    assert "| Function calling | Yes \\[litellm, openrouter\\] | Unknown |" in md
+    assert "| Function calling | Yes \\[litellm, modelsdev, openrouter\\] | Unknown |" in md
     assert "Agents" not in r.side_b.decision_fit
+
+
+def test_a_source_is_cited_only_for_the_value_it_states(facts):
+    # Large 2407's context: 131072 in its card's config, models.dev (kilo, openrouter) and OpenRouter;
+    # LiteLLM's bedrock and azure_ai keys say max_input_tokens 128000: within tolerance, not the value.
+    models, _ = facts
+    ctx = models[LARGE].specs.context_window
+    assert ctx.value == 131072 and ctx.sources == ["huggingface", "modelsdev", "openrouter"] and not ctx.disputed
+    litellm = [c for c in ctx.candidates if c.source == "litellm"]
+    assert {(c.provider, c.value, c.agrees, c.exact) for c in litellm} == {("azure_ai", "128000", True, False),
+                                                                          ("bedrock", "128000", True, False)}
+    assert litellm[0].url == "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json"
+    assert litellm[0].as_of == "litellm-1.109.1"
+    md = to_markdown(record(facts, LARGE, SMALL))
+    assert "| Context window | 131,072 (128K) \\[huggingface, modelsdev, openrouter\\]; litellm: 128,000 |" in md
+    every = json.loads(to_json(record(facts, LARGE, SMALL)))["model_a"]["specs"]["context_window"]["candidates"]
+    assert {(c["source"], c["provider"], c["value"]) for c in every} >= {
+        ("huggingface", None, "131072"), ("litellm", "bedrock", "128000"), ("openrouter", "openrouter", "131072")}
+    assert all(c["url"] and c["source_id"] for c in every)
+
+
+def test_a_copy_is_not_a_second_witness(facts):
+    # Large 2407's knowledge cutoff 2024-03-31 is stated by OpenRouter and by models.dev's openrouter
+    # entry, which precedence.yaml `derived` declares a copy of OpenRouter's API: one witness.
+    models, _ = facts
+    cutoff = models[LARGE].specs.knowledge_cutoff
+    assert (cutoff.value, cutoff.sources, cutoff.copies) == ("2024-03-31", ["openrouter"], ["modelsdev (copy of openrouter)"])
+    structured = models[LARGE].capability_detail("structured_outputs")
+    assert (structured.value, structured.sources, structured.copies) == \
+        ("yes", ["openrouter"], ["modelsdev (copy of openrouter)"])
+    md = to_markdown(record(facts, LARGE, SMALL))
+    assert "| Knowledge cutoff | 2024-03-31 \\[openrouter, modelsdev (copy of openrouter)\\] |" in md
+    # Small 4's: models.dev's own mistral entry states it as well, an independent witness
+    assert models[SMALL].specs.knowledge_cutoff.sources == ["modelsdev", "openrouter"]
+
+
+def test_a_disagreement_below_the_deciding_class_is_a_conflict_shown(facts):
+    # open_weights: the card (deciding) says true; models.dev's openrouter entry, a provider listing below
+    # the deciding classes, says false. Shown, not hidden.
+    models, _ = facts
+    assert models[LARGE].specs.open_weights.value is True and models[LARGE].specs.open_weights.disputed
+    md = to_markdown(record(facts, LARGE, SMALL))
+    assert ("Sources disagree on the open weights of Mistral Large 2407: huggingface says true; modelsdev (kilo) "
+            "says true; modelsdev (openrouter) says false; used true from huggingface") in md
+    assert "below the deciding classes: modelsdev/openrouter (provider)" in md
 
 
 def test_conflicts_are_shown_with_the_value_used_and_its_source(facts):
     r = record(facts, LARGE, SMALL)
-    assert r.model_a.specs.context_window.disputed and not r.model_a.specs.release_date.disputed
+    assert r.model_b.specs.context_window.disputed and not r.model_a.specs.params_total.disputed
     md = to_markdown(r)
-    assert ("Sources disagree on the context window of Mistral Large 2 (2407): openrouter says 131072; "
-            "litellm says 128000; used 131072 from openrouter (precedence: openrouter over litellm).") in md
-    assert "131,072 (128K) \\[openrouter\\] (sources disagree: see Conflicts)" in md
-    assert "| Context window | 128K (disputed) | 256K (disputed) |" in md
+    # Small 4: Mistral's own listing 256000 decides; its card's config says 1048576 (beyond tolerance);
+    # 262144 (LiteLLM, OpenRouter, models.dev's kilo entry) is 256K in powers of two: shown as their own value
+    assert "Sources disagree on the context window of Mistral Small 4: modelsdev (mistral) says 256000;" in md
+    assert "huggingface says 1048576" in md and "used 256000 from modelsdev (vendor (modelsdev) wins" in md
+    assert ("| Context window | 131,072 (128K) \\[huggingface, modelsdev, openrouter\\]; litellm: 128,000 | "
+            "256,000 (256K) \\[modelsdev\\]; litellm, modelsdev, openrouter: 262,144 (sources disagree: see "
+            "Conflicts) |") in md
+    assert "| Context window | 128K | 256K (disputed) |" in md
 
 
 def test_a_value_left_out_as_implausible_is_said_so_not_called_a_disagreement(facts):
@@ -192,7 +246,7 @@ def test_facts_are_cited_and_sources_listed_with_urls_and_dates(facts):
     assert r.model_b.specs.license.sources == ["huggingface"]
     assert {(d.source, d.url) for d in r.sources} >= {
         ("openrouter", "https://openrouter.ai/api/v1/models"),
-        ("huggingface", "https://huggingface.co/api/models/Qwen/Qwen2-7B-Instruct")}
+        ("huggingface", "https://huggingface.co/Qwen/Qwen2-7B-Instruct/raw/main/README.md")}
     html = to_html(r)
     assert '<tr id="src-openrouter">' in html and 'href="#src-openrouter"' in html
     assert '<a href="https://openrouter.ai/api/v1/models">' in html

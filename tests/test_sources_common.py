@@ -45,10 +45,11 @@ def fixture(name: str) -> object:
 
 
 def facts(extraction: Extraction) -> dict[tuple[str, str | None, str], object]:
-    """(model_id, provider_id, field) -> value; fails on a fact stated twice."""
+    """(model_id, provider_id, field) -> value; fails on a fact stated twice. A price component
+    (field price_usd_per_mtok) is keyed with its price key too: (model_id, provider_id, field, key)."""
     out = {}
     for o in extraction.observations:
-        key = (o.model_id, o.provider_id, o.field)
+        key = (o.model_id, o.provider_id, o.field) + ((o.price,) if o.price else ())
         assert key not in out, f"{key} observed twice"
         out[key] = o.value
     return out

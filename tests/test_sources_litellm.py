@@ -73,7 +73,7 @@ def test_tool_use_follows_function_calling_else_tool_choice():
 def test_any_mode_is_extracted_but_entries_without_one_are_not_models(entries):
     got, rejections = entries
     assert got[("text-embedding-3-small", "openai", "input_usd_per_mtok")] == Decimal("0.02")
-    assert not any(model in ("sample_spec", "fireworks-ai-default") for (model, _, _) in got)
+    assert not any(model in ("sample_spec", "fireworks-ai-default") for (model, *_) in got)
     assert not any(model in ("sample_spec", "fireworks-ai-default") for (model, _, _) in rejections)
 
 

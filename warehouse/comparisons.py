@@ -3,8 +3,9 @@
 The SQL lives in `warehouse/sql/30_comparisons.sql` (macros `comparison_model_summaries` and
 `comparison_pairs`); this module runs it in order inside one transaction:
 
-1. summarize every tracked model once (cheapest figures, capabilities, contributing sources and a
-   hash of all its reconciled inputs);
+1. write `comparison_profiles` from `pipeline/profiles.yaml`, then summarize every tracked model
+   once (cheapest figures, monthly cost per profile, capabilities, contributing sources and a hash
+   of all its reconciled inputs);
 2. models whose summary hash is new or different have changed: only pairs with such a model (or
    with a model no longer tracked) are rewritten; `changed_at` moves when a pair's content_hash
    differs from its previous one, `generated_at` whenever the row is recomputed;
@@ -21,6 +22,7 @@ from decimal import Decimal
 import duckdb
 from pydantic import BaseModel, Field
 
+from pipeline.record.cost import profiles
 from pipeline.record.schema import TrafficProfile
 
 
@@ -50,7 +52,18 @@ def _count(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
     return con.execute(sql, params or []).fetchone()[0]
 
 
+def _write_profiles(con: duckdb.DuckDBPyConnection) -> None:
+    """comparison_profiles as pipeline/profiles.yaml states them."""
+    curated = profiles()
+    con.execute("DELETE FROM comparison_profiles")
+    con.executemany("INSERT INTO comparison_profiles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+        [p.name, i, p.name == curated.default, p.description, p.requests_per_month, p.input_tokens_per_request,
+         p.usage.cache_read_tokens, p.output_tokens_per_request, p.service_tier]
+        for i, p in enumerate(curated.profiles, 1)])
+
+
 def _summarize(con: duckdb.DuckDBPyConnection, s: ComparisonSettings) -> None:
+    _write_profiles(con)
     vendors = [v.lower() for v in s.vendors] if s.vendors is not None else None
     con.execute("CREATE OR REPLACE TEMP TABLE _next_models AS "
                 "SELECT * FROM comparison_model_summaries(?, ?, ?, ?, ?)",

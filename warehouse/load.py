@@ -13,11 +13,13 @@ import pyarrow as pa
 
 from pipeline.observation import Document, Extraction, Observation, SourceError
 from pipeline.reconcile import valid_from
-from pipeline.sources import extract
 
+PRICE_COLUMNS = ["price_component", "price_service_tier", "price_threshold_tokens", "price_threshold_inclusive",
+                 "price_starts_on", "price_ends_on", "price_hours", "price_in_force"]
 OBSERVATION_COLUMNS = [
     "source", "url", "document_sha256", "fetched_at", "as_of", "model_id", "provider_id", "field",
     "value_decimal", "value_int", "value_bool", "value_date", "value_text", "value_list", "unit", "note",
+    *PRICE_COLUMNS,
 ]
 BENCHMARK_COLUMNS = ["source", "url", "document_sha256", "fetched_at", "as_of", "model_id", "benchmark_id", "setting",
                      "harness", "score", "ci_low", "ci_high", "sample_size", "evaluated_at", "result_url",
@@ -64,6 +66,14 @@ def _value_columns(obs: Observation) -> tuple:
     return None, None, None, None, v, None
 
 
+def _price_columns(obs: Observation) -> tuple:
+    k = obs.price
+    if k is None:
+        return (None,) * len(PRICE_COLUMNS)
+    return (k.component, k.service_tier, k.threshold_tokens, k.threshold_inclusive, k.starts_on, k.ends_on, k.hours,
+            k.in_force)
+
+
 def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows: list[tuple]) -> None:
     if not rows:
         return
@@ -89,7 +99,7 @@ def _store(con: duckdb.DuckDBPyConnection, run_id: int, doc: Document, result: E
         return
     _insert(con, "observations", OBSERVATION_COLUMNS, [
         (o.source, o.url, o.document_sha256, o.fetched_at, o.as_of, o.model_id, o.provider_id, o.field,
-         *_value_columns(o), o.unit, o.note) for o in result.observations])
+         *_value_columns(o), o.unit, o.note, *_price_columns(o)) for o in result.observations])
     _insert(con, "benchmark_observations", BENCHMARK_COLUMNS,
             [tuple(getattr(b, c) for c in BENCHMARK_COLUMNS) for b in result.benchmarks])
     _insert(con, "rejected_observations", REJECTION_COLUMNS, [
@@ -154,6 +164,8 @@ def _load_document(con, run_id: int, folder: Path, meta: dict, outcome: SourceLo
     doc = Document(body=(folder / "bodies" / meta["sha256"]).read_bytes(), data_date=meta.get("data_date"),
                    **{k: meta[k] for k in ("source", "url", "fetched_at", "status", "content_type", "as_of", "sha256")})
     try:
+        from pipeline.sources import extract  # here: the extractors (and bs4) load only when a document does
+
         result, error = extract(doc), None
     except SourceError as exc:
         result, error = None, exc.reason

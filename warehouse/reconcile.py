@@ -160,6 +160,8 @@ def _inputs(result: identity.Identity, ids: list[identity.SourceId], run_id: int
         "_tolerance": pa.Table.from_pylist(rules.tolerance_rows(precedence)),
         "_source_rank": pa.Table.from_pylist(rules.source_rank_rows(precedence)),
         "_offering_conflicts": pa.Table.from_pylist([{"field": f} for f in precedence.offerings.conflicts]),
+        "_derived": pa.Table.from_pylist(rules.derived_rows(precedence), schema=pa.schema(
+            [("source", pa.string()), ("provider", pa.string()), ("copies", pa.string()), ("field", pa.string())])),
         "_plausibility": pa.Table.from_pylist([{"rule": r} for r in precedence.plausibility],
                                               schema=pa.schema([("rule", pa.string())])),
         "_reconcile_run": pa.Table.from_pylist([{"run_id": run_id, "now": now}]),
@@ -195,7 +197,8 @@ def _price_changes(con: duckdb.DuckDBPyConnection) -> list[PriceChange]:
 RESOLUTION_SQL = """
 WITH priced_chat AS (
     -- a priced chat-model id: input and output prices, an output price (or a free one), and
-    -- text among its output modalities where the source states them
+    -- text among its output modalities where the source states them, and a chat mode where the
+    -- source states one (LiteLLM's rerank, embedding and transcription entries are not chat models)
     SELECT source, provider_id, model_id AS source_id
     FROM current_observations
     GROUP BY ALL
@@ -203,7 +206,8 @@ WITH priced_chat AS (
        AND count(*) FILTER (WHERE field = 'output_usd_per_mtok') > 0
        AND (max(value_decimal) FILTER (WHERE field = 'output_usd_per_mtok') > 0
             OR max(value_decimal) FILTER (WHERE field = 'input_usd_per_mtok') = 0)
-       AND coalesce(bool_or(list_contains(value_list, 'text')) FILTER (WHERE field = 'output_modalities'), true))
+       AND coalesce(bool_or(list_contains(value_list, 'text')) FILTER (WHERE field = 'output_modalities'), true)
+       AND coalesce(bool_or(value_text IN ('chat', 'completion', 'responses')) FILTER (WHERE field = 'mode'), true))
 SELECT a.source,
        count(*) FILTER (WHERE a.model_id IS NOT NULL) AS resolved,
        count(*) AS total,

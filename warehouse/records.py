@@ -1,9 +1,11 @@
 """Comparison records from the warehouse: facts per model loaded set-based, records built purely.
 
 Citations come from `lineage`, reconciliation's record of which observation supports which
-published value: a spec value cites the sources of its chosen lineage rows, a capability the
-candidate sources agreeing with it, and the record's sources are the documents behind any lineage
-row of either model (with as-of and fetch dates from `raw_documents`).
+published value: a spec value or capability cites the independent sources that state exactly that
+value (a value within tolerance is shown as its source's own; a copy, per precedence.yaml
+`derived`, is shown as a copy), every statement is kept as a candidate with its URL and as-of, and
+the record's sources are the documents behind any lineage row of either model (with as-of and
+fetch dates from `raw_documents`).
 """
 from __future__ import annotations
 
@@ -17,8 +19,9 @@ from datetime import date
 import duckdb
 
 from pipeline.record.build import build_record, side_figures
+from warehouse.costs import profile_sides, routes_of
 from pipeline.record.schema import (CAPABILITIES, BenchmarkScore, Candidate, Capability, ComparisonRecord, Conflict,
-                                    ModelFacts, Route, SourceDocument, Specs, TrafficProfile)
+                                    ModelFacts, Route, SourceDocument, Specs, TrafficProfile, cited_sources)
 
 SPEC_FIELDS = tuple(Specs.model_fields)
 _ENTITY_MODEL = "CASE WHEN contains(entity, '@') THEN regexp_extract(entity, '^(.*)@', 1) ELSE entity END"
@@ -71,20 +74,49 @@ def _conflicts(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, list
     return out
 
 
-def _capabilities(con: duckdb.DuckDBPyConnection, ids: list[str],
-                  disputed: dict[str, set[str]]) -> dict[str, list[Capability]]:
+def _statements(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[tuple[str, str, str], list[Candidate]]:
+    """Every source's own statement behind each model and capability value, from `lineage`, with
+    its document's URL and as-of: (entity type, model id, field) -> candidates; exact statements
+    of the published value first, then those within tolerance, then the rest."""
+    out: dict[tuple[str, str, str], list[Candidate]] = defaultdict(list)
+    for kind, model_id, field, source, provider, source_id, value, agrees, exact, copy_of, url, as_of in con.execute("""
+            SELECT l.entity_type, l.entity, l.field, l.source, l.source_provider_id, l.source_id, l.value,
+                   l.chosen, coalesce(l.exact, l.chosen), l.copy_of, l.url, d.as_of
+            FROM lineage l
+            LEFT JOIN raw_documents d ON d.source = l.source AND d.url = l.url AND d.sha256 = l.document_sha256
+            WHERE l.entity_type IN ('model', 'capability') AND l.entity IN (SELECT unnest(?))
+            ORDER BY l.entity, l.field, NOT coalesce(l.exact, l.chosen), NOT l.chosen, l.source,
+                     l.source_provider_id NULLS FIRST, l.source_id, l.value, l.url, l.observed_field""", [ids]).fetchall():
+        out[kind, model_id, field].append(Candidate(
+            source=source, source_id=source_id, value=value, provider=provider, copy_of=copy_of, url=url,
+            as_of=as_of, agrees=agrees, exact=exact))
+    return out
+
+
+def _dissent(candidates: list[Candidate], agreeing: set[str]) -> list[str]:
+    """Who states the opposite: a copy as a copy; a source that also agrees, by its provider entry."""
+    labels = set()
+    for c in candidates:
+        if c.agrees is False:
+            labels.add(c.label if c.copy_of else
+                       f"{c.source} ({c.provider} entry)" if c.source in agreeing and c.provider else c.source)
+    return sorted(labels)
+
+
+def _capabilities(con: duckdb.DuckDBPyConnection, ids: list[str], disputed: dict[str, set[str]],
+                  statements: dict[tuple[str, str, str], list[Candidate]]) -> dict[str, list[Capability]]:
     """All of CAPABILITIES per model, unknown where no row says otherwise. A yes or no cites the
-    candidate sources stating that value (else the source used) and names those stating the opposite."""
+    independent sources stating that value (copies shown as copies) and names those stating the opposite."""
     found: dict[str, dict[str, Capability]] = defaultdict(dict)
-    for model_id, name, value, source, agree, dissent in con.execute("""
-            SELECT model_id, capability, value, source,
-                   list_sort(list_distinct([c.source FOR c IN coalesce(candidates, [])
-                                            IF value IN ('yes', 'no') AND c.value = (value = 'yes')])),
-                   list_sort(list_distinct([c.source FOR c IN coalesce(candidates, [])
-                                            IF value IN ('yes', 'no') AND c.value = (value = 'no')]))
+    for model_id, name, value, source in con.execute("""
+            SELECT model_id, capability, value, source
             FROM model_capabilities WHERE model_id IN (SELECT unnest(?))""", [ids]).fetchall():
+        candidates = statements.get(("capability", model_id, name), []) if value in ("yes", "no") else []
+        sources, copies = cited_sources(candidates)
         found[model_id][name] = Capability(
-            name=name, value=value, source=source, sources=agree or ([source] if source else []), dissent=dissent,
+            name=name, value=value, source=source,
+            sources=sources or ([source] if source and not copies else []), copies=copies,
+            dissent=_dissent(candidates, set(sources)), candidates=candidates,
             disputed=bool({name, f"supports_{name}"} & disputed.get(model_id, set())))
     unknown = {n: Capability(name=n) for n in CAPABILITIES}  # frozen, so shared by every model lacking a row
     return {m: [found[m].get(n, unknown[n]) for n in CAPABILITIES] for m in ids}
@@ -124,10 +156,8 @@ def load_facts(con: duckdb.DuckDBPyConnection, model_ids: Iterable[str]) -> dict
                 disputed[model_id].add(c.field)
             else:
                 disputed_routes.add(c.entity)
-    citations: dict[tuple[str, str], list[str]] = {(m, f): s for m, f, s in con.execute("""
-        SELECT entity, field, list_sort(list_distinct(list(source))) FROM lineage
-        WHERE entity_type = 'model' AND chosen AND entity IN (SELECT unnest(?)) GROUP BY ALL""", [ids]).fetchall()}
-    capabilities = _capabilities(con, ids, disputed)
+    statements = _statements(con, ids)
+    capabilities = _capabilities(con, ids, disputed, statements)
     routes = _routes(con, ids, disputed_routes)
     sources = dict(con.execute("""
         SELECT model_id, list_sort(list_distinct(list(source))) FROM (
@@ -138,15 +168,20 @@ def load_facts(con: duckdb.DuckDBPyConnection, model_ids: Iterable[str]) -> dict
     for row in con.execute(f"SELECT model_id, name, vendor, family, {columns} FROM models "
                            "WHERE model_id IN (SELECT unnest(?))", [ids]).fetchall():
         model_id, values = row[0], dict(zip(SPEC_FIELDS, row[4:]))
-        # plain dicts: Specs validates each into its Fact[date], Fact[int]... once
-        specs = Specs(**{f: {"value": v, "sources": citations.get((model_id, f), []) if v is not None else [],
-                             "disputed": f in disputed.get(model_id, set())}
+        specs = Specs(**{f: _fact(v, statements.get(("model", model_id, f), []), f in disputed.get(model_id, set()))
                          for f, v in values.items()})
         out[model_id] = ModelFacts(
             model_id=model_id, name=row[1], vendor=row[2], family=row[3], specs=specs,
             capabilities=capabilities[model_id], routes=routes.get(model_id, []),
             conflicts=conflicts.get(model_id, []), contributing_sources=sources.get(model_id, []))
     return out
+
+
+def _fact(value, candidates: list[Candidate], disputed: bool) -> dict:
+    """A spec value (a plain dict: Specs validates it into its Fact[date], Fact[int]... once): cited
+    to the independent sources stating exactly this value; every source's statement as a candidate."""
+    sources, copies = cited_sources(candidates) if value is not None else ([], [])
+    return {"value": value, "sources": sources, "copies": copies, "disputed": disputed, "candidates": candidates}
 
 
 def load_documents(con: duckdb.DuckDBPyConnection, model_ids: Iterable[str]) -> dict[str, list[SourceDocument]]:
@@ -226,6 +261,8 @@ class RecordBuilder:
             self.scores = load_scores(con, ids)
             self.bench_documents = load_benchmark_documents(con, ids)
             self.figures = {m: side_figures(f, self.traffic) for m, f in self.facts.items()}
+            routes = routes_of(con, list(self.facts))
+            self.profiles = {m: profile_sides(routes.get(m, [])) for m in self.facts}
 
     def record(self, a: str, b: str, reviewed: date | None = None) -> ComparisonRecord:
         scores = (self.scores.get(a, []), self.scores.get(b, []))
@@ -233,7 +270,7 @@ class RecordBuilder:
         if scores[0] and scores[1]:  # the documents of benchmark rows, when any row can be shared
             documents += self.bench_documents.get(a, []) + self.bench_documents.get(b, [])
         return build_record(self.facts[a], self.facts[b], documents, self.traffic, reviewed,
-                            (self.figures[a], self.figures[b]), scores)
+                            (self.figures[a], self.figures[b]), (self.profiles[a], self.profiles[b]), scores)
 
 
 def pair_record(con: duckdb.DuckDBPyConnection, a: str, b: str,

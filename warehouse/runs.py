@@ -1,7 +1,7 @@
 """The `runs` and `run_sources` ledger: what each refresh did, per source."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import duckdb
 
@@ -32,3 +32,10 @@ def finish_run(con: duckdb.DuckDBPyConnection, run_id: int) -> str:
     con.execute("UPDATE runs SET finished_at = ?, status = ? WHERE run_id = ?",
                 [datetime.now(timezone.utc), status, run_id])
     return status
+
+
+def data_date(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The data's date (UTC): the newest `effective_at` of the current documents (in a replay, the
+    snapshot's date; live, the fetch time); None when there are none."""
+    row = con.execute("SELECT CAST(timezone('UTC', max(effective_at)) AS DATE) FROM current_documents").fetchone()
+    return row[0] if row else None

@@ -6,10 +6,12 @@ from datetime import date
 from decimal import Decimal
 
 from pipeline.record import figures as fig
+from pipeline.record.cost import Profile
 from pipeline.record.schema import (CAPABILITIES, DECISION_FIT_RULES, LONG_CONTEXT_TOKENS, RAG_CONTEXT_TOKENS, BenchmarkRow,
                                     Benchmarks, BenchmarkScore,
                                     Cheapest, ComparisonRecord, FaqEntry, ModelFacts, OverlapPrice, PriceComparison,
-                                    Route, SideFigures, SourceDocument, SwitchFriction, TrafficProfile)
+                                    ProfileCost, ProfileSide, Route, SideFigures, SourceDocument, SwitchFriction,
+                                    TrafficProfile)
 
 # --- figures -------------------------------------------------------------------------------
 
@@ -343,7 +345,7 @@ def _cap_answer(m: ModelFacts, name: str) -> str:
     cap, label = m.capability_detail(name), CAPABILITIES[name]
     if cap is None or cap.value == "unknown":
         return f"No source states whether {m.name} supports {label}."
-    cited = ", ".join(cap.sources or [cap.source or "unattributed"])
+    cited = ", ".join([*cap.sources, *cap.copies] or [cap.source or "unattributed"])
     verb = "supports" if cap.value == "yes" else "does not support"
     return f"{m.name} {verb} {label} ({cited})."
 
@@ -390,6 +392,19 @@ def faq(p: _Pair) -> list[FaqEntry]:
         if va[name] != vb[name]:
             out.append(FaqEntry(question=f"Do {a} and {b} support {label}?",
                                 answer=f"{_cap_answer(p.a, name)} {_cap_answer(p.b, name)}"))
+    return out
+
+
+def profile_costs(a: list[tuple[Profile, ProfileSide]], b: list[tuple[Profile, ProfileSide]],
+                  a_id: str, b_id: str) -> list[ProfileCost]:
+    """Both sides of every profile (the same profiles, in the same order), with the gap."""
+    out = []
+    for (profile, sa), (_, sb) in zip(a, b):
+        both = sa.usd is not None and sb.usd is not None
+        lower = None if not both or sa.usd == sb.usd else (a_id if sa.usd < sb.usd else b_id)
+        out.append(ProfileCost(name=profile.name, description=profile.description, assumptions=profile.assumptions,
+                               service_tier=profile.service_tier, a=sa, b=sb,
+                               gap_usd=abs(sa.usd - sb.usd) if both else None, lower_model=lower))
     return out
 
 
@@ -494,9 +509,11 @@ def benchmark_tradeoffs(a: ModelFacts, b: ModelFacts, bench: Benchmarks, limit: 
 def build_record(a: ModelFacts, b: ModelFacts, documents: list[SourceDocument],
                  traffic: TrafficProfile | None = None, last_reviewed: date | None = None,
                  figures: tuple[SideFigures, SideFigures] | None = None,
+                 profiles: tuple[list[tuple[Profile, ProfileSide]], list[tuple[Profile, ProfileSide]]] | None = None,
                  scores: tuple[list[BenchmarkScore], list[BenchmarkScore]] = ([], [])) -> ComparisonRecord:
     """The full record for A against B (A first, as asked); `figures`: side_figures of A and B
-    at `traffic`, when the caller already has them (bulk builds compute them once per model)."""
+    at `traffic`, when the caller already has them (bulk builds compute them once per model);
+    `profiles`: each side's cost under every workload profile (the cost engine's, per model)."""
     p = _Pair(a, b, traffic or TrafficProfile(), figures)
     unique = {(d.source, d.url): d for d in documents}
     bench = benchmarks(a, b, *scores)
@@ -506,6 +523,7 @@ def build_record(a: ModelFacts, b: ModelFacts, documents: list[SourceDocument],
         verdict=verdict(p), tradeoffs=tradeoffs(p) + benchmark_tradeoffs(a, b, bench),
         switch_friction=switch_friction(p), benchmarks=bench, deep_dive=deep_dive(p), faq=faq(p),
         sources=[unique[k] for k in sorted(unique)], last_reviewed=last_reviewed,
+        profiles=profile_costs(*profiles, a.model_id, b.model_id) if profiles else [],
     )
 
 

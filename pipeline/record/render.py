@@ -17,7 +17,8 @@ from typing import Generic, TypeVar
 from urllib.parse import quote
 
 from pipeline.record import figures as fig
-from pipeline.record.schema import CAPABILITIES, ComparisonRecord, Conflict, Fact, ModelFacts, SideFigures
+from pipeline.record.schema import (CAPABILITIES, Candidate, ComparisonRecord, Conflict, Fact, ModelFacts, SideFigures,
+                                    cited_sources)
 
 SPEC_LABELS = {
     "release_date": "Released",
@@ -100,6 +101,8 @@ class _PerObject(Generic[T]):
 
 
 def field_label(field: str) -> str:
+    if field == "release_date":
+        return "release date"
     if field in SPEC_LABELS:
         return SPEC_LABELS[field].lower()
     if field in PRICE_LABELS:
@@ -113,31 +116,41 @@ def describe_conflict(c: Conflict, m: ModelFacts) -> str:
     An implausible value: `Left out the ... of X: a says 1 (reason).`"""
     where = m.name if c.entity == m.model_id else f"{m.name} on {m.provider_name(c.entity.rpartition('@')[2])}"
     repeated = {k.source for k in c.candidates if sum(x.source == k.source for x in c.candidates) > 1}
-    said = "; ".join(f"{k.source}{f' ({k.source_id})' if k.source in repeated and k.source_id else ''} says "
-                     f"{k.value if k.value is not None else 'nothing'}" for k in c.candidates)
+    said = "; ".join(dict.fromkeys(f"{_who(k, k.source in repeated)} says {k.value if k.value is not None else 'nothing'}"
+                                   for k in c.candidates))
     if not c.disagreement:
         return f"Left out the {field_label(c.field)} of {where}: {said} ({c.reason})."
     used = f"used {c.chosen} from {c.chosen_source}" if c.chosen is not None else "no value used"
     return f"Sources disagree on the {field_label(c.field)} of {where}: {said}; {used} ({c.reason})."
 
 
-def _cite(sources: list[str]) -> tuple:
-    return _citation(tuple(sources)) if sources else ()
+def _who(k: Candidate, qualify: bool) -> str:
+    """A candidate's source as a conflict note names it: its provider entry (or id) where the source
+    states several values, and a copy as a copy."""
+    where = (k.provider or k.source_id) if qualify else None
+    copy = f"copy of {k.copy_of}" if k.copy_of else None
+    detail = ", ".join(x for x in (where, copy) if x)
+    return f"{k.source} ({detail})" if detail else k.source
+
+
+def _cite(sources: list[str], copies: list[str] = ()) -> tuple:
+    return _citation(tuple(sources), tuple(copies)) if sources or copies else ()
 
 
 @lru_cache(maxsize=4096)
-def _citation(sources: tuple[str, ...]) -> tuple:
-    """` [a, b]`, each source linking to its row in the Sources table."""
+def _citation(sources: tuple[str, ...], copies: tuple[str, ...] = ()) -> tuple:
+    """` [a, b, c (copy of a)]`, each source linking to its row in the Sources table; a copy is
+    named as a copy (`modelsdev (copy of openrouter)`), never as a second witness."""
     parts: list = [" ["]
-    for i, s in enumerate(sources):
+    for i, s in enumerate((*sources, *copies)):
         parts += ([", "] if i else []) + [_source_link(s)]
     return tuple(parts + ["]"])
 
 
 @lru_cache(maxsize=1024)
-def _source_link(source: str) -> Link:
-    """A link to the source's row in the Sources table."""
-    return Link(source, f"#src-{_slug(source)}")
+def _source_link(label: str) -> Link:
+    """A link to the source's row in the Sources table (a copy's label links to its own source)."""
+    return Link(label, f"#src-{_slug(label.split(' (', 1)[0])}")
 
 
 @lru_cache(maxsize=1024)
@@ -158,9 +171,38 @@ def _spec_text(field: str, fact: Fact) -> str:
     return str(v)
 
 
+def _value_text(field: str, value: str) -> str:
+    """A candidate's own value (stored as text) in the spec's display form: 128,000, 122.6B."""
+    try:
+        if field in ("context_window", "max_output_tokens"):
+            return fig.count(int(value))
+        if field.startswith("params_"):
+            return fig.parameters(int(value))
+    except ValueError:
+        pass
+    return value
+
+
+def _nearby(field: str, fact: Fact) -> tuple:
+    """`; litellm: 128,000`: sources whose own value is within tolerance of the one shown, yet not it."""
+    by_value: dict[str, list[Candidate]] = {}
+    for c in fact.nearby:
+        if c.value is not None:
+            by_value.setdefault(c.value, []).append(c)
+    out: list = []
+    for value in sorted(by_value, key=lambda v: (_value_text(field, v), v)):
+        out.append("; ")
+        sources, copies = cited_sources([c.model_copy(update={"exact": True}) for c in by_value[value]])
+        for i, label in enumerate([*sources, *copies]):
+            out += ([", "] if i else []) + [_source_link(label)]
+        out.append(f": {_value_text(field, value)}")
+    return tuple(out)
+
+
 def _spec_cell(field: str, fact: Fact) -> tuple:
     disputed = (" (sources disagree: see Conflicts)",) if fact.disputed else ()
-    return (_spec_text(field, fact),) + _cite(fact.sources) + disputed
+    near = _nearby(field, fact) if fact.value is not None else ()
+    return (_spec_text(field, fact),) + _cite(fact.sources, fact.copies) + near + disputed
 
 
 def _cheapest_cell(m: ModelFacts, figure) -> str:
@@ -209,7 +251,30 @@ def _monthly(r: ComparisonRecord, a: _SideCells, b: _SideCells) -> list:
         out.append(Para("Monthly gap: none."))
     else:
         out.append(Para("Monthly gap: unknown until both models have a sourced input and output price."))
+    if r.profiles:
+        out += _profiles(r)
     return out
+
+
+def _profile_cell(m: ModelFacts, side) -> str:
+    if side.usd is None:
+        return "unknown: no priced route states " + fig.listing(side.unknown)
+    return f"{fig.usd(side.usd)} on {fig.listing([m.provider_name(p) for p in side.providers], 'or')}"
+
+
+def _profiles(r: ComparisonRecord) -> list:
+    """Every workload profile, each model on its cheapest route for it (pipeline/profiles.yaml)."""
+    rows = []
+    for p in r.profiles:
+        gap = "unknown" if p.gap_usd is None else (
+            "none" if not p.gap_usd else
+            f"{fig.usd(p.gap_usd)}, lower for {(r.model_a if p.lower_model == r.model_a.model_id else r.model_b).name}")
+        rows.append((p.name, _profile_cell(r.model_a, p.a), _profile_cell(r.model_b, p.b), gap))
+    return [Para("Workload profiles: a month of each, every model on its cheapest route for that profile, with tiered, "
+                 "cached and batch prices where sources state them; a price no source states leaves the cost "
+                 "unknown."),
+            Table(["Profile", r.model_a.name, r.model_b.name, "Gap"], rows),
+            Bullets([f"{p.name}: {p.description} {p.assumptions}." for p in r.profiles])]
 
 
 def _money(v) -> str:
@@ -238,7 +303,8 @@ def _capability_cell(m: ModelFacts, name: str) -> tuple:
     cap = m.capability_detail(name)
     if cap is None or cap.value == "unknown":
         return ("Unknown",)
-    text = (cap.value.capitalize(),) + _cite(cap.sources or ([cap.source] if cap.source else []))
+    text = (cap.value.capitalize(),) + _cite(cap.sources or ([cap.source] if cap.source and not cap.copies else []),
+                                             cap.copies)
     if cap.dissent:
         text += (f" (disputed by {', '.join(cap.dissent)})",)
     if cap.disputed:
@@ -338,7 +404,7 @@ def blocks(r: ComparisonRecord) -> list:
                  Heading("Pricing and availability"), _pricing(cells_a, cells_b),
                  Para("USD per 1M tokens, active routes only. Free tiers (a free variant, or $0 input and output) "
                       "are rate-limited: listed, never used for cheapest prices or monthly cost. Cached-input "
-                      "prices are shown but not used in the estimates."),
+                      "prices are shown; the headline estimate does not use them, the workload profiles do."),
                  Heading("Capabilities"),
                  Table(["Capability", a.name, b.name],
                        list(zip(_CAPABILITY_LABELS, cells_a.capabilities, cells_b.capabilities))),
@@ -374,7 +440,8 @@ def md_escape(text: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _safe_href(href: str) -> str | None:
+def safe_href(href: str) -> str | None:
+    """The URL quoted for a link when it is http(s) or an in-page anchor; None for anything else."""
     if href.startswith("#"):
         return href
     if re.match(r"^https?://", href, re.I):
@@ -388,7 +455,7 @@ def _md_inline(x: Inline) -> str:
     if isinstance(x, tuple):
         return "".join(_md_inline(i) for i in x)
     if isinstance(x, Link):
-        href = _safe_href(x.href)
+        href = safe_href(x.href)
         if href is None or href.startswith("#"):
             return md_escape(x.text)
         return f"[{md_escape(x.text)}](<{href}>)"
@@ -445,7 +512,7 @@ def _html_inline(x: Inline) -> str:
     if isinstance(x, tuple):
         return "".join(_html_inline(i) for i in x)
     if isinstance(x, Link):
-        href = _safe_href(x.href)
+        href = safe_href(x.href)
         return f'<a href="{escape(href)}">{escape(x.text)}</a>' if href else escape(x.text)
     return escape(x)
 

@@ -76,9 +76,22 @@ def _blend_label(input_share: Decimal) -> str:
 
 
 class Candidate(_Part):
+    """One source's statement of a fact: its own value, where it says it and as of when."""
+
     source: str
     source_id: str | None = None
     value: str | None = None
+    provider: str | None = None  # the source's provider key (models.dev 'kilo'); None: model-level
+    copy_of: str | None = None  # the source this statement copies (pipeline/precedence.yaml derived)
+    url: str | None = None
+    as_of: str | None = None
+    agrees: bool | None = None  # the published value within tolerance (None: not judged)
+    exact: bool | None = None  # the published value itself: only these sources are cited for it
+
+    @property
+    def label(self) -> str:
+        """`modelsdev (copy of openrouter)` for a copy, else the source."""
+        return f"{self.source} (copy of {self.copy_of})" if self.copy_of else self.source
 
 
 class Conflict(_Part):
@@ -98,12 +111,30 @@ class Conflict(_Part):
         return self.category in (None, "disagreement")
 
 
+def cited_sources(candidates: list[Candidate]) -> tuple[list[str], list[str]]:
+    """Independent sources stating the value exactly, and copies stating it (as `label`s) whose
+    source is not already cited for a statement of its own."""
+    sources = sorted({c.source for c in candidates if c.exact and not c.copy_of})
+    copies = sorted({c.label for c in candidates if c.exact and c.copy_of and c.source not in sources})
+    return sources, copies
+
+
 class Fact(_Part, Generic[T]):
-    """One value with the sources that state it; None means no source states it (unknown)."""
+    """One value with the sources that state it; None means no source states it (unknown).
+
+    `sources` are the independent sources stating exactly this value (a copy is not one: see
+    `copies`); `candidates` is every source's own statement, agreeing within tolerance or not."""
 
     value: T | None = None
     sources: list[str] = []
+    copies: list[str] = []  # `modelsdev (copy of openrouter)`: copies stating the value, not witnesses
     disputed: bool = False  # a row in `conflicts` for this model and field: see ModelFacts.conflicts
+    candidates: list[Candidate] = []
+
+    @property
+    def nearby(self) -> list[Candidate]:
+        """Statements within tolerance of the value yet not the value itself (`litellm: 128,000`)."""
+        return [c for c in self.candidates if c.agrees and not c.exact]
 
 
 class Specs(_Part):
@@ -122,9 +153,11 @@ class Capability(_Part):
     name: str
     value: Literal["yes", "no", "unknown"] = "unknown"
     source: str | None = None  # the source whose value was used
-    sources: list[str] = []  # every source stating this value
-    dissent: list[str] = []  # sources stating the opposite
+    sources: list[str] = []  # every independent source stating this value
+    copies: list[str] = []  # copies stating it (`modelsdev (copy of openrouter)`), not counted as witnesses
+    dissent: list[str] = []  # sources stating the opposite (a copy as a copy)
     disputed: bool = False  # a row in `conflicts` for this model and capability
+    candidates: list[Candidate] = []  # every source's own statement
 
 
 class Route(_Part):
@@ -331,6 +364,27 @@ class FaqEntry(_Part):
     answer: str
 
 
+class ProfileSide(_Part):
+    """One model's monthly cost under a workload profile, on its cheapest route for it."""
+
+    usd: Decimal | None = None  # None: unknown on every route
+    providers: list[str] = []  # provider ids at that cost
+    unknown: list[str] = []  # when unknown: what no route states (components, or the context window)
+
+
+class ProfileCost(_Part):
+    """A workload profile (pipeline/profiles.yaml) priced for both models."""
+
+    name: str
+    description: str
+    assumptions: str
+    service_tier: str
+    a: ProfileSide
+    b: ProfileSide
+    gap_usd: Decimal | None = None  # |A - B| when both are known
+    lower_model: str | None = None  # None: equal, or a side unknown
+
+
 class ComparisonRecord(_Part):
     """Everything published about one pair of models, each fact traceable to its sources."""
 
@@ -351,6 +405,7 @@ class ComparisonRecord(_Part):
     decision_fit_rules: dict[str, str] = Field(default_factory=lambda: dict(DECISION_FIT_RULES))
     sources: list[SourceDocument]
     last_reviewed: date | None = None
+    profiles: list[ProfileCost] = []  # every workload profile; the headline's traffic is the default one
 
 
 def json_schema() -> dict:

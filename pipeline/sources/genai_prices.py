@@ -2,10 +2,15 @@
 million tokens.
 
 A model's `prices` is one set, or a history: a list of sets, each but the base under a
-constraint. The set in force on the document's as-of date is used (the latest `start_date`
-not after it, else the base) and the note says which; a start date still to come is not yet
-in force. Time-of-day prices (`start_time`/`end_time`) are not read: the base is used and
-noted. A tiered price ({base, tiers}) is read as its base tier, noted. `deprecated: true` marks
+constraint. The set in force on the document's as-of date gives the four standard base prices
+(the latest `start_date` not after it, else the base) and the note says which; a start date
+still to come is not yet in force. Every component of every set is also read as a
+`price_usd_per_mtok` observation (its `PriceKey`): tiers ({base, tiers: [{start, price}]}, a
+cliff applying strictly above `start`), `cache_write_1h_mtok` and the audio, image and video
+prices, the other sets of a history with their start and end dates (not in force), and
+time-of-day sets (`start_time`/`end_time`, DeepSeek's off-peak hours) with their hours. In a set
+with tiers, a flat price is the same at every prompt size, so it is also stated at each tier.
+The feed states no service tier: every price is the standard tier. `deprecated: true` marks
 the route deprecated (no date is stated).
 """
 from __future__ import annotations
@@ -16,9 +21,16 @@ from typing import Any
 
 from pydantic import field_validator
 
-from pipeline.observation import Document, Extraction
+from pipeline.observation import Document, Extraction, add_price
 from pipeline.sources.common import Shape, read
 
+COMPONENTS = {"input_mtok": "input", "output_mtok": "output", "cache_read_mtok": "cache_read",
+              "cache_write_mtok": "cache_write_5m", "cache_write_1h_mtok": "cache_write_1h",
+              "input_audio_mtok": "input_audio", "output_audio_mtok": "output_audio",
+              "cache_audio_read_mtok": "cache_read_audio", "input_image_mtok": "input_image",
+              "output_image_mtok": "output_image", "input_video_mtok": "input_video",
+              "output_video_mtok": "output_video", "output_reasoning_mtok": "output_reasoning"}
+BASE_FIELDS = ("input_mtok", "output_mtok", "cache_read_mtok", "cache_write_mtok")  # in PRICES below
 PRICES = {"input_usd_per_mtok": "input_mtok", "output_usd_per_mtok": "output_mtok",
           "cache_read_usd_per_mtok": "cache_read_mtok", "cache_write_usd_per_mtok": "cache_write_mtok"}
 
@@ -73,7 +85,55 @@ def extract(doc: Document) -> Extraction:
                     add(field, value["base"], note="; ".join(filter(None, [note, "tiered: base tier"])))
                 else:
                     add(field, value, note=note)
+            _components(out, model.id, provider.id, model.prices, prices)
     return out
+
+
+def _components(out: Extraction, model_id: str, provider_id: str, history: list[PriceSet],
+                in_force: dict[str, Any]) -> None:
+    """Every price component of every set, keyed; the in-force set's base prices are the four
+    fields above and are not repeated."""
+    starts = sorted({str(e.constraint["start_date"]) for e in history
+                     if e.constraint and set(e.constraint) == {"start_date"}})
+    for entry in history:
+        constraint = entry.constraint or {}
+        key: dict[str, Any] = {"in_force": entry.prices is in_force}
+        if set(constraint) == {"start_date"}:
+            start = str(constraint["start_date"])
+            later = [s for s in starts if s > start]
+            key.update(starts_on=start, ends_on=later[0] if later else None)
+        elif constraint:
+            key.update(hours=f"{constraint.get('start_time')}-{constraint.get('end_time')} UTC".replace("Z-", "-")
+                       .replace("Z ", " "), in_force=True)
+        elif starts:
+            key.update(ends_on=starts[0])
+        thresholds = sorted({t["start"] for v in entry.prices.values() if isinstance(v, dict)
+                             for t in (v.get("tiers") if isinstance(v.get("tiers"), list) else [])
+                             if isinstance(t, dict) and isinstance(t.get("start"), int) and t["start"] > 0})
+        for raw_key, component in COMPONENTS.items():
+            value = entry.prices.get(raw_key)
+            if value is None:
+                continue
+            if not isinstance(value, dict):  # a flat price is the same at every prompt size: stated at each tier
+                for start in thresholds:
+                    add_price(out, model_id, provider_id, value, component=component, threshold_tokens=start,
+                              note="a flat price in a tiered set: the same above every threshold", **key)
+            base_done = key["in_force"] and not constraint.get("start_time") and raw_key in BASE_FIELDS
+            tiers: list[Any] = []
+            if isinstance(value, dict):
+                tiers = value.get("tiers") if isinstance(value.get("tiers"), list) else []
+                if not isinstance(value.get("tiers"), list):
+                    out.reject(model_id, provider_id, "price_usd_per_mtok", value, f"{raw_key}: tiers is not a list")
+                value = value.get("base")
+            if not base_done:
+                add_price(out, model_id, provider_id, value, component=component, **key)
+            for tier in tiers:
+                if not isinstance(tier, dict) or not isinstance(tier.get("start"), int) or tier["start"] <= 0:
+                    out.reject(model_id, provider_id, "price_usd_per_mtok", tier,
+                               f"{raw_key}: a tier needs a positive integer start")
+                    continue
+                add_price(out, model_id, provider_id, tier.get("price"), component=component,
+                          threshold_tokens=tier["start"], **key)
 
 
 def _in_force(prices: list[PriceSet], as_of: date) -> tuple[dict[str, Any], str | None]:

@@ -120,11 +120,32 @@ def _front_matter_facts(repo: str, meta: dict, result: Extraction, where: str) -
             result.reject(repo, None, "license", license_value, note)
         else:
             result.add(repo, None, "license", name, note=note)
+    _pipeline_tag(repo, meta.get("pipeline_tag"), result, where)
     base = meta.get("base_model")
     bases = base if isinstance(base, list) else [base] if base is not None else []
     for value in bases:
         result.add(repo, None, "base_model", value,
                    note=f"{where} base_model" + (f" ({len(bases)} listed)" if len(bases) > 1 else ""))
+
+
+# The Hub's task tags that say what a model takes in and gives out: (input, output modalities).
+PIPELINE_TAGS = {"text-generation": (["text"], ["text"]),
+                 "image-text-to-text": (["text", "image"], ["text"]),
+                 "audio-text-to-text": (["text", "audio"], ["text"]),
+                 "video-text-to-text": (["text", "video"], ["text"]),
+                 "any-to-any": (None, None)}
+
+
+def _pipeline_tag(repo: str, tag: object, result: Extraction, where: str) -> None:
+    """A card's `pipeline_tag`: a text-generation model takes text only (vision No); an
+    image-text-to-text one takes images (vision Yes). Other tags claim nothing here."""
+    if not isinstance(tag, str) or PIPELINE_TAGS.get(tag, (None, None))[0] is None:
+        return
+    inputs, outputs = PIPELINE_TAGS[tag]
+    note = f"{where} pipeline_tag: {tag}"
+    result.add(repo, None, "input_modalities", inputs, note=note)
+    result.add(repo, None, "output_modalities", outputs, note=note)
+    result.add(repo, None, "supports_vision", "image" in inputs, note=note)
 
 
 def _license(value: object, license_name: object, where: str) -> tuple[str | None, str]:
@@ -209,8 +230,32 @@ def _outside_code(text: str) -> str:
 
 # --- config.json ------------------------------------------------------------------------------
 
+# config.json keys that hold a vision encoder (LLaVA's vision_tower, Qwen2-VL's vision_config...).
+VISION_KEYS = ("vision_config", "vision_tower", "mm_vision_tower", "visual", "vision_encoder", "img_processor")
+# Any top-level key that mentions images: a causal LM config with one is not claimed text-only
+# (Phi-3-vision is 'Phi3VForCausalLM' with an 'img_processor').
+IMAGE_WORDS = re.compile(r"vision|visual|image|img|vit|mm_|patch|llava", re.I)
+VISION_ARCHITECTURE = re.compile(r"(?:\dV|VL|V)ForCausalLM")  # 'Phi3VForCausalLM', 'MiniCPMVForCausalLM'
+
+
+def _vision(repo: str, config: dict, result: Extraction) -> None:
+    """A config with a vision encoder takes images; one whose architectures are all causal
+    language models ('Qwen2ForCausalLM') and that names nothing about images takes text only."""
+    vision = next((k for k in VISION_KEYS if config.get(k) is not None), None)
+    architectures = config.get("architectures")
+    if vision:
+        result.add(repo, None, "supports_vision", True, note=f"config has {vision}")
+    elif isinstance(architectures, list) and architectures and all(
+            isinstance(a, str) and a.endswith("ForCausalLM") and not IMAGE_WORDS.search(a)
+            and not VISION_ARCHITECTURE.search(a) for a in architectures) \
+            and not any(IMAGE_WORDS.search(k) for k in config):
+        result.add(repo, None, "supports_vision", False,
+                   note=f"config: {', '.join(architectures)}, no vision encoder")
+
+
 def _config(doc: Document, repo: str, result: Extraction) -> None:
     config = read(doc, dict[str, object])
+    _vision(repo, config, result)
     text, prefix = _text_config(config)
     native = text.get("max_position_embeddings")
     result.add(repo, None, "native_context_window", native, note=f"config {prefix}max_position_embeddings")

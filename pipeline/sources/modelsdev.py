@@ -3,8 +3,13 @@
 
 models.dev writes 0 for a limit it does not know, so a zero limit is left out rather than
 emitted or rejected. A `status` of 'deprecated' carries no date: it yields `deprecated` (true),
-never a `deprecation_date`; other statuses ('alpha', 'beta') say nothing about retirement. Cost tiers, audio and other cost keys are not read (yet); nor are the
-spelling variants `cached_input`, `cache_input` and `cached_write` a few entries use.
+never a `deprecation_date`; other statuses ('alpha', 'beta') say nothing about retirement.
+Price components beyond the four base prices are `price_usd_per_mtok` observations:
+`cost.tiers` ({input, output, cache_read, cache_write, tier: {size}}: the tier applies strictly
+above `size` prompt tokens), the legacy `context_over_200k` (a tier above 200,000),
+`input_audio`, `output_audio` and `reasoning`. The spelling variants `cached_input`,
+`cache_input` and `cached_write` a few entries use are not read, nor `image`, `citation` and
+`request`.
 """
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ from typing import Any
 
 from pipeline.benchmarks import lookup
 from pipeline.leaderboard_names import EFFORTS
-from pipeline.observation import Document, Extraction, SourceError
+from pipeline.observation import Document, Extraction, SourceError, add_price
 from pipeline.sources.common import Shape, read
 
 API = "https://models.dev/api.json"
@@ -21,6 +26,9 @@ MODELS = "https://models.dev/models.json"
 
 PRICES = {"input_usd_per_mtok": "input", "output_usd_per_mtok": "output",
           "cache_read_usd_per_mtok": "cache_read", "cache_write_usd_per_mtok": "cache_write"}
+TIER_KEYS = {"input": "input", "output": "output", "cache_read": "cache_read", "cache_write": "cache_write_5m",
+             "input_audio": "input_audio", "output_audio": "output_audio", "reasoning": "output_reasoning"}
+EXTRA_KEYS = {"input_audio": "input_audio", "output_audio": "output_audio", "reasoning": "output_reasoning"}
 LIMITS = {"context_window": "context", "max_output_tokens": "output", "max_input_tokens": "input"}
 
 
@@ -30,6 +38,7 @@ class Entry(Shape):
     name: Any = None
     family: Any = None
     release_date: Any = None
+    last_updated: Any = None
     knowledge: Any = None
     open_weights: Any = None
     reasoning: Any = None
@@ -69,12 +78,15 @@ def _emit(out: Extraction, model_id: str, provider_id: str | None, entry: Entry)
     add("name", entry.name)
     add("family", entry.family)
     add("release_date", entry.release_date)
+    add("last_updated", entry.last_updated)  # when models.dev last edited the entry: the audit's confirmation date
     add("knowledge_cutoff", entry.knowledge)
     for field, key in LIMITS.items():
         limit = entry.limit.get(key)
         add(field, None if limit == 0 else limit)  # 0 means unknown in models.dev
     for field, key in PRICES.items():
         add(field, (entry.cost or {}).get(key))
+    if entry.cost:
+        _components(out, model_id, provider_id, entry.cost)
     inputs = entry.modalities.get("input")
     add("input_modalities", inputs)
     add("output_modalities", entry.modalities.get("output"))
@@ -122,3 +134,21 @@ def _hugging_face_id(weights: list[dict[str, Any]]) -> str | None:
     repos = [w["url"][len(prefix):].strip("/") for w in weights
              if isinstance(w.get("url"), str) and w["url"].startswith(prefix) and not w.get("quantization")]
     return repos[0] if len(repos) == 1 else None
+
+
+def _components(out: Extraction, model_id: str, provider_id: str | None, cost: dict[str, Any]) -> None:
+    for key, component in EXTRA_KEYS.items():
+        add_price(out, model_id, provider_id, cost.get(key), component=component)
+    tiers = cost.get("tiers") or []
+    if not isinstance(tiers, list):
+        out.reject(model_id, provider_id, "price_usd_per_mtok", tiers, "cost.tiers is not a list")
+        tiers = []
+    if isinstance(cost.get("context_over_200k"), dict):
+        tiers = [*tiers, {**cost["context_over_200k"], "tier": {"size": 200_000}}]
+    for tier in tiers:
+        size = (tier.get("tier") or {}).get("size") if isinstance(tier, dict) else None
+        if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
+            out.reject(model_id, provider_id, "price_usd_per_mtok", tier, "cost tier: tier.size is not a positive integer")
+            continue
+        for key, component in TIER_KEYS.items():
+            add_price(out, model_id, provider_id, tier.get(key), component=component, threshold_tokens=size)

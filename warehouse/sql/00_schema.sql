@@ -61,9 +61,26 @@ CREATE TABLE IF NOT EXISTS observations (
     value_text       VARCHAR,
     value_list       VARCHAR[],
     unit             VARCHAR,
-    note             VARCHAR
+    note             VARCHAR,
+    price_component  VARCHAR,             -- field price_usd_per_mtok: what it prices (see offering_prices)
+    price_service_tier VARCHAR,
+    price_threshold_tokens BIGINT,
+    price_threshold_inclusive BOOLEAN,
+    price_starts_on  DATE,
+    price_ends_on    DATE,
+    price_hours      VARCHAR,
+    price_in_force   BOOLEAN
 );
 COMMENT ON TABLE observations IS 'One typed fact per row, as a source stated it, traceable to raw_documents by (source, url, document_sha256).';
+
+ALTER TABLE observations ADD COLUMN IF NOT EXISTS price_component VARCHAR;
+ALTER TABLE observations ADD COLUMN IF NOT EXISTS price_service_tier VARCHAR;
+ALTER TABLE observations ADD COLUMN IF NOT EXISTS price_threshold_tokens BIGINT;
+ALTER TABLE observations ADD COLUMN IF NOT EXISTS price_threshold_inclusive BOOLEAN;
+ALTER TABLE observations ADD COLUMN IF NOT EXISTS price_starts_on DATE;
+ALTER TABLE observations ADD COLUMN IF NOT EXISTS price_ends_on DATE;
+ALTER TABLE observations ADD COLUMN IF NOT EXISTS price_hours VARCHAR;
+ALTER TABLE observations ADD COLUMN IF NOT EXISTS price_in_force BOOLEAN;
 
 CREATE TABLE IF NOT EXISTS rejected_observations (
     source           VARCHAR NOT NULL,

@@ -75,10 +75,30 @@ CREATE TABLE IF NOT EXISTS price_history (
     valid_to             TIMESTAMPTZ        -- NULL while current
 );
 
+CREATE TABLE IF NOT EXISTS offering_prices (
+    model_id             VARCHAR NOT NULL,
+    provider_id          VARCHAR NOT NULL,
+    source               VARCHAR NOT NULL,
+    route                VARCHAR NOT NULL,  -- with model, provider and source: the offerings row
+    variant              VARCHAR,
+    component            VARCHAR NOT NULL,  -- input, output, cache_read, cache_write_5m, cache_write_1h, input_audio...
+    service_tier         VARCHAR NOT NULL,  -- standard, batch, flex, priority
+    threshold_tokens     BIGINT NOT NULL,   -- prompt tokens the tier starts at; 0 for the base price
+    threshold_inclusive  BOOLEAN NOT NULL,  -- true: applies from exactly threshold_tokens; false: strictly above
+    hours                VARCHAR,           -- a daily window ('00:30:00-16:30:00 UTC'); NULL: all day
+    usd_per_mtok         DECIMAL(18, 9) NOT NULL,
+    starts_on            DATE,              -- the source's own history: the price applies from this date
+    ends_on              DATE,              -- ... until this date (exclusive)
+    in_force             BOOLEAN NOT NULL,  -- the price the source states for its as-of date
+    valid_from           TIMESTAMPTZ NOT NULL,
+    valid_to             TIMESTAMPTZ,       -- NULL while current
+    preferred            BOOLEAN NOT NULL   -- the row the cost engine uses for its model, provider, variant and price key
+);
+
 CREATE TABLE IF NOT EXISTS conflicts (
     entity       VARCHAR NOT NULL,   -- model_id, or model_id@provider_id for an offering
     field        VARCHAR NOT NULL,
-    candidates   STRUCT(source VARCHAR, source_id VARCHAR, value VARCHAR)[],
+    candidates   STRUCT(source VARCHAR, source_id VARCHAR, value VARCHAR, provider VARCHAR, copy_of VARCHAR, url VARCHAR, as_of VARCHAR)[],
     chosen       VARCHAR,
     chosen_source VARCHAR,
     reason       VARCHAR NOT NULL,
@@ -97,7 +117,10 @@ CREATE TABLE IF NOT EXISTS lineage (
     document_sha256  VARCHAR NOT NULL,  -- with source and url: the raw_documents row
     observed_field   VARCHAR NOT NULL,  -- the observations.field read
     value            VARCHAR,
-    chosen           BOOLEAN NOT NULL   -- true: this observation states the published value
+    chosen           BOOLEAN NOT NULL,  -- true: this observation states the published value (within tolerance)
+    exact            BOOLEAN,           -- true: it states the published value itself (cited for it)
+    class            VARCHAR,           -- card, vendor, catalogue, aggregator, provider (precedence.yaml)
+    copy_of          VARCHAR            -- the source it copies (precedence.yaml derived); NULL: independent
 );
 
 -- Columns added after the first warehouses were built: added in place, so an existing warehouse
@@ -114,3 +137,7 @@ ALTER TABLE providers ADD COLUMN IF NOT EXISTS kind VARCHAR;
 ALTER TABLE offerings ADD COLUMN IF NOT EXISTS listed_at DATE;
 ALTER TABLE offerings ADD COLUMN IF NOT EXISTS retired_on DATE;
 ALTER TABLE offerings ADD COLUMN IF NOT EXISTS status VARCHAR;
+ALTER TABLE conflicts ALTER COLUMN candidates TYPE STRUCT(source VARCHAR, source_id VARCHAR, value VARCHAR, provider VARCHAR, copy_of VARCHAR, url VARCHAR, as_of VARCHAR)[];
+ALTER TABLE lineage ADD COLUMN IF NOT EXISTS exact BOOLEAN;
+ALTER TABLE lineage ADD COLUMN IF NOT EXISTS class VARCHAR;
+ALTER TABLE lineage ADD COLUMN IF NOT EXISTS copy_of VARCHAR;

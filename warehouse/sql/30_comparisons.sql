@@ -31,8 +31,11 @@ CREATE TABLE IF NOT EXISTS comparison_models (
     output_tokens_per_month  BIGINT NOT NULL,
     input_share              DECIMAL(5, 4) NOT NULL,
     summary_hash             VARCHAR NOT NULL,
-    changed_at               TIMESTAMPTZ NOT NULL
+    changed_at               TIMESTAMPTZ NOT NULL,
+    profile_costs            STRUCT(profile VARCHAR, usd DECIMAL(38, 15), providers VARCHAR[])[]
 );
+ALTER TABLE comparison_models ADD COLUMN IF NOT EXISTS profile_costs STRUCT(profile VARCHAR, usd DECIMAL(38, 15), providers VARCHAR[])[];
+COMMENT ON COLUMN comparison_models.profile_costs IS 'Per workload profile (comparison_profiles order): USD a month on the model''s cheapest route for it (NULL: unknown on every route), and the providers at that cost.';
 COMMENT ON TABLE comparison_models IS 'Per tracked model, the figures its comparisons use, as of the latest comparison refresh; summary_hash covers every reconciled input of its records.';
 COMMENT ON COLUMN comparison_models.sources IS 'Contributing sources: distinct model_aliases.source for the model plus its offerings'' sources.';
 COMMENT ON COLUMN comparison_models.summary_hash IS 'md5 of the traffic settings, the models row, capabilities, routes (with provider names), conflicts and contributing sources; fetch times and citations excluded.';
@@ -78,8 +81,36 @@ CREATE TABLE IF NOT EXISTS comparisons (
     content_hash             VARCHAR NOT NULL,
     generated_at             TIMESTAMPTZ NOT NULL,
     changed_at               TIMESTAMPTZ NOT NULL,
-    last_reviewed            DATE
+    last_reviewed            DATE,
+    profile_costs            STRUCT(profile VARCHAR, a_usd DECIMAL(38, 15), a_providers VARCHAR[],
+                                    b_usd DECIMAL(38, 15), b_providers VARCHAR[], gap_usd DECIMAL(38, 15))[]
 );
+ALTER TABLE comparisons ADD COLUMN IF NOT EXISTS profile_costs STRUCT(profile VARCHAR, a_usd DECIMAL(38, 15),
+    a_providers VARCHAR[], b_usd DECIMAL(38, 15), b_providers VARCHAR[], gap_usd DECIMAL(38, 15))[];
+
+-- The workload profiles the pair table prices (pipeline/profiles.yaml, rewritten by each refresh).
+CREATE TABLE IF NOT EXISTS comparison_profiles (
+    profile                        VARCHAR NOT NULL,
+    position                       INTEGER NOT NULL,
+    is_default                     BOOLEAN NOT NULL,
+    description                    VARCHAR NOT NULL,
+    requests_per_month             BIGINT NOT NULL,
+    input_tokens_per_request       BIGINT NOT NULL,
+    cache_read_tokens_per_request  BIGINT NOT NULL,
+    output_tokens_per_request      BIGINT NOT NULL,
+    service_tier                   VARCHAR NOT NULL
+);
+COMMENT ON TABLE comparison_profiles IS 'The workload profiles (pipeline/profiles.yaml) the latest comparison refresh priced: a month of requests of one shape.';
+COMMENT ON COLUMN comparison_profiles.cache_read_tokens_per_request IS 'The part of each prompt read from cache (input_tokens_per_request * cached_share).';
+COMMENT ON COLUMN comparison_profiles.profile IS 'Profile name (pipeline/profiles.yaml).';
+COMMENT ON COLUMN comparison_profiles.position IS 'Order of the profile in the file and in the profile_costs lists.';
+COMMENT ON COLUMN comparison_profiles.is_default IS 'The profile the records'' headline traffic is.';
+COMMENT ON COLUMN comparison_profiles.description IS 'What the workload is.';
+COMMENT ON COLUMN comparison_profiles.requests_per_month IS 'Requests a month.';
+COMMENT ON COLUMN comparison_profiles.input_tokens_per_request IS 'The whole prompt, cached part included; it picks the price tier.';
+COMMENT ON COLUMN comparison_profiles.output_tokens_per_request IS 'Output tokens per request, reasoning included.';
+COMMENT ON COLUMN comparison_profiles.service_tier IS 'standard, batch, flex or priority.';
+COMMENT ON COLUMN comparisons.profile_costs IS 'Per workload profile (comparison_profiles order): each model''s USD a month on its cheapest route for that profile and the providers there (NULL: unknown), and the gap.';
 COMMENT ON TABLE comparisons IS 'One row per pair of tracked models, model_a < model_b by model_id (unique; no index, to keep 1M-row rewrites cheap): the figures the comparison record of the pair shows.';
 COMMENT ON COLUMN comparisons.a_input_usd_per_mtok IS 'Cheapest input price of model_a among its priced routes, USD per million tokens; a_input_providers lists every provider at that price.';
 COMMENT ON COLUMN comparisons.a_blended_usd_per_mtok IS 'Lowest blended price of model_a over its priced routes: input * input_share + output * (1 - input_share).';
@@ -116,6 +147,69 @@ CREATE OR REPLACE MACRO comparison_times_as_much(lo, hi) AS CASE
     WHEN lo IS NULL OR hi IS NULL OR lo = 0 THEN NULL
     ELSE CAST(CAST((20 * comparison_scaled(hi) + comparison_scaled(lo)) // (2 * comparison_scaled(lo))
                    AS DECIMAL(18, 0)) * 0.1 AS DECIMAL(18, 1)) END;
+
+-- Per model and workload profile: USD a month on each priced route, by the cost engine's rules
+-- (pipeline/record/cost.py): the prompt picks the highest tier any component states at the
+-- profile's service tier that it passes (strictly above the threshold, or from it when
+-- inclusive); every part with tokens (uncached input, cache read, output) needs its component at
+-- that tier and threshold, else the route's cost is unknown (NULL); a prompt above every context
+-- window the route's sources state does not fit (NULL).
+CREATE OR REPLACE MACRO comparison_route_profile_costs() AS TABLE
+WITH routes AS (
+    SELECT model_id, provider_id, variant FROM offerings
+    WHERE active AND coalesce(preferred, true) AND variant IS DISTINCT FROM 'free'
+),
+prices AS (
+    SELECT model_id, provider_id, variant, component, service_tier, threshold_tokens, threshold_inclusive, usd_per_mtok
+    FROM offering_prices WHERE preferred AND valid_to IS NULL AND in_force AND hours IS NULL
+),
+priced_routes AS (  -- not a free tier: $0 for both standard base input and output
+    SELECT r.* FROM routes r
+    WHERE NOT EXISTS (SELECT 1 FROM prices x WHERE x.model_id = r.model_id AND x.provider_id = r.provider_id
+                        AND x.variant IS NOT DISTINCT FROM r.variant AND x.service_tier = 'standard'
+                        AND x.threshold_tokens = 0 AND x.component = 'input' AND x.usd_per_mtok = 0)
+       OR NOT EXISTS (SELECT 1 FROM prices x WHERE x.model_id = r.model_id AND x.provider_id = r.provider_id
+                        AND x.variant IS NOT DISTINCT FROM r.variant AND x.service_tier = 'standard'
+                        AND x.threshold_tokens = 0 AND x.component = 'output' AND x.usd_per_mtok = 0)
+),
+windows AS (
+    SELECT model_id, provider_id, variant, max(context_window) AS context_window
+    FROM offerings WHERE active AND context_window IS NOT NULL GROUP BY ALL
+),
+tiers AS (
+    SELECT r.model_id, r.provider_id, r.variant, p.profile, coalesce(max(x.threshold_tokens), 0) AS threshold_tokens
+    FROM priced_routes r CROSS JOIN comparison_profiles p
+    LEFT JOIN prices x ON x.model_id = r.model_id AND x.provider_id = r.provider_id
+                      AND x.variant IS NOT DISTINCT FROM r.variant AND x.service_tier = p.service_tier
+                      AND (x.threshold_tokens = 0 OR p.input_tokens_per_request > x.threshold_tokens
+                           OR (x.threshold_inclusive AND p.input_tokens_per_request >= x.threshold_tokens))
+    GROUP BY ALL
+),
+parts AS (
+    SELECT profile, 'input' AS component, input_tokens_per_request - cache_read_tokens_per_request AS tokens
+    FROM comparison_profiles
+    UNION ALL SELECT profile, 'cache_read', cache_read_tokens_per_request FROM comparison_profiles
+    UNION ALL SELECT profile, 'output', output_tokens_per_request FROM comparison_profiles
+),
+costed AS (
+    SELECT t.model_id, t.provider_id, t.variant, t.profile,
+           bool_and(x.usd_per_mtok IS NOT NULL) AS all_stated,
+           sum(CAST(q.tokens AS DECIMAL(38, 0)) * x.usd_per_mtok) AS per_request_micro_usd
+    FROM tiers t
+    JOIN comparison_profiles p USING (profile)
+    JOIN parts q ON q.profile = t.profile AND q.tokens > 0
+    LEFT JOIN prices x ON x.model_id = t.model_id AND x.provider_id = t.provider_id
+                      AND x.variant IS NOT DISTINCT FROM t.variant AND x.service_tier = p.service_tier
+                      AND x.threshold_tokens = t.threshold_tokens AND x.component = q.component
+    GROUP BY ALL
+)
+SELECT c.model_id, c.provider_id, c.variant, c.profile,
+       CASE WHEN c.all_stated AND coalesce(w.context_window >= p.input_tokens_per_request, true)
+            THEN CAST(c.per_request_micro_usd * p.requests_per_month * 0.000001 AS DECIMAL(38, 15)) END AS usd
+FROM costed c
+JOIN comparison_profiles p USING (profile)
+LEFT JOIN windows w ON w.model_id = c.model_id AND w.provider_id = c.provider_id
+                   AND w.variant IS NOT DISTINCT FROM c.variant;
 
 -- Per tracked model: cheapest figures, routes, capabilities, sources and the summary hash.
 -- model_ids / vendors (lists, or NULL for all) narrow the tracked set; vendors compare lower-case.
@@ -160,6 +254,22 @@ cheapest AS (
         list_sort(list_distinct(list(p.provider_id) FILTER (WHERE p.monthly = l.monthly))) AS monthly_providers
     FROM priced p JOIN lowest l USING (model_id)
     GROUP BY p.model_id
+),
+route_profile AS (SELECT * FROM comparison_route_profile_costs()),
+profile_lowest AS (SELECT model_id, profile, min(usd) AS usd FROM route_profile GROUP BY ALL),
+profile_cheapest AS (
+    SELECT r.model_id, r.profile, any_value(l.usd) AS usd,
+           list_sort(list_distinct(list(r.provider_id) FILTER (WHERE r.usd = l.usd))) AS providers
+    FROM route_profile r JOIN profile_lowest l USING (model_id, profile)
+    GROUP BY ALL
+),
+profile_lists AS (
+    SELECT t.model_id,
+           list({'profile': p.profile, 'usd': c.usd, 'providers': coalesce(c.providers, [])}
+                ORDER BY p.position) AS profile_costs
+    FROM tracked t CROSS JOIN comparison_profiles p
+    LEFT JOIN profile_cheapest c ON c.model_id = t.model_id AND c.profile = p.profile
+    GROUP BY t.model_id
 ),
 route_counts AS (
     SELECT model_id, CAST(count(DISTINCT (provider_id, route)) AS INTEGER) AS routes,
@@ -208,13 +318,17 @@ SELECT t.model_id, t.vendor, t.context_window,
        coalesce(s.sources, []) AS sources,
        st.input_tokens_per_month, st.output_tokens_per_month, st.input_share,
        md5(concat_ws('|', st.input_tokens_per_month, st.output_tokens_per_month, st.input_share,
-                     f.facts_hash, array_to_string(coalesce(s.sources, []), ','))) AS summary_hash
+                     f.facts_hash, array_to_string(coalesce(s.sources, []), ','),
+                     (SELECT md5(string_agg(to_json(cp), chr(10) ORDER BY position)) FROM comparison_profiles cp),
+                     to_json(pl.profile_costs))) AS summary_hash,
+       pl.profile_costs
 FROM tracked t
 JOIN cheapest c USING (model_id)
 JOIN route_counts r USING (model_id)
 LEFT JOIN capability_lists k USING (model_id)
 LEFT JOIN source_lists s USING (model_id)
 LEFT JOIN facts f USING (model_id)
+LEFT JOIN profile_lists pl USING (model_id)
 CROSS JOIN settings st;
 
 -- Per pair of models with benchmark rows (model_a < model_b): rows with the same compare_key, and
@@ -261,6 +375,11 @@ SELECT
     CAST(coalesce(sb.b_leads, 0) AS INTEGER) AS b_benchmark_leads,
     CAST(coalesce(sb.ties, 0) AS INTEGER) AS benchmark_ties,
     a.input_tokens_per_month, a.output_tokens_per_month, a.input_share,
+    [{'profile': a.profile_costs[i].profile,
+      'a_usd': a.profile_costs[i].usd, 'a_providers': a.profile_costs[i].providers,
+      'b_usd': b.profile_costs[i].usd, 'b_providers': b.profile_costs[i].providers,
+      'gap_usd': abs(a.profile_costs[i].usd - b.profile_costs[i].usd)}
+     FOR i IN range(1, len(a.profile_costs) + 1)] AS profile_costs,
     md5(a.summary_hash || b.summary_hash) AS content_hash,
     greatest(a.changed_at, b.changed_at) AS inputs_changed_at
 FROM comparison_models a

@@ -24,6 +24,8 @@ SELECT o.source, o.url, o.document_sha256, o.model_id AS source_id, o.provider_i
             ELSE o.field END AS field,
        o.value_decimal, o.value_int, o.value_bool, o.value_date, o.text_value AS value_text,
        o.value_list, o.note, o.seen,
+       o.price_component, o.price_service_tier, o.price_threshold_tokens, o.price_threshold_inclusive,
+       o.price_starts_on, o.price_ends_on, o.price_hours, o.price_in_force,
        r.model_id, r.variant, r.names_model AS exact_id, m.vendor AS model_vendor,
        p.provider_id, p.vendor AS provider_vendor, p.is_primary,
        CASE WHEN o.source = 'huggingface' THEN 'card'

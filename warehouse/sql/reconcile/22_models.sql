@@ -11,24 +11,29 @@ QUALIFY f.field_rank = min(f.field_rank) OVER (
     PARTITION BY f.target, o.model_id, f.column_name, o.source, o.source_provider_id, o.source_id);
 
 -- The chosen candidate: strongest class, then an id that names the model exactly (over one
--- resolved by a link or a looser rule: 'mistral-small-latest'), then the value most candidates
--- of that class state, then the source order, then the value most candidates of any class state
--- (one source's entries split evenly, as two gateways' entries in models.dev can be, are settled
--- by the other listings, not by value order), then a figure a source states over one it only implies in a name ('119B A6B'), then the
--- value itself (so a run is deterministic).
+-- resolved by a link or a looser rule: 'mistral-small-latest'), then the value more independent
+-- sources of that class state (a copy counts as the source it copies: precedence.yaml `derived`),
+-- then the source order, then the value more independent sources of any class state (one source's
+-- entries split evenly, as two gateways' entries in models.dev can be, are settled by the other
+-- listings, not by value order), then a figure a source states over one it only implies in a name
+-- ('119B A6B'), then the value itself (so a run is deterministic).
 CREATE OR REPLACE TEMP TABLE _chosen AS
 SELECT * FROM (
-    SELECT *, count(*) OVER (PARTITION BY target, model_id, column_name, class, txt) AS support,
-              count(*) OVER (PARTITION BY target, model_id, column_name, txt) AS overall_support
+    SELECT *, count(DISTINCT witness) OVER (PARTITION BY target, model_id, column_name, class, txt) AS support,
+              count(DISTINCT witness) OVER (PARTITION BY target, model_id, column_name, txt) AS overall_support
     FROM _candidates)
 QUALIFY row_number() OVER (PARTITION BY target, model_id, column_name
                            ORDER BY rank, exact_id DESC, support DESC, source_rank, overall_support DESC,
                                     coalesce(note LIKE '%title names%', false), txt, source_id, source_provider_id) = 1;
 
--- Every candidate judged against the chosen value, within the field kind's tolerance.
+-- Every candidate judged against the chosen value: `agrees` within the field kind's tolerance,
+-- `exact` when it states the chosen value itself (only those are cited for it; 128000 agrees
+-- with 131072 but is shown as its source's own value).
 CREATE OR REPLACE TEMP TABLE _judged AS
 SELECT c.*, ch.value AS chosen_value, ch.source AS chosen_source, ch.class AS chosen_class, ch.note AS chosen_note,
-       _equivalent(c.kind, c.num, ch.num, c.txt, ch.txt, t.relative, t.absolute, t.binary_prefix) AS agrees
+       ch.witness AS chosen_witness,
+       _equivalent(c.kind, c.num, ch.num, c.txt, ch.txt, t.relative, t.absolute, t.binary_prefix) AS agrees,
+       c.txt = ch.txt AS exact
 FROM _candidates c
 JOIN _chosen ch USING (target, model_id, column_name)
 JOIN _tolerance t ON t.kind = c.kind;

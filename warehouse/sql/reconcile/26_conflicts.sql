@@ -2,23 +2,35 @@
 -- sources, the value chosen and why.
 DELETE FROM conflicts;
 
--- Model fields and capabilities: a deciding candidate not equivalent to the chosen value. The
--- winning source itself may state another value in the same class (a card's text and a count
--- from its config): the reason then lists its values with their notes and how the tie went.
+-- Model fields and capabilities: a candidate not equivalent to the chosen value, from a deciding
+-- class or below it (a fallback class), where the field has conflicts. Sources are counted as
+-- independent witnesses: a row that copies another source (precedence.yaml `derived`) counts as
+-- the source it copies. The winning source itself may state another value in the same class (a
+-- card's text and a count from its config): the reason then lists its values with their notes.
 INSERT INTO conflicts
 SELECT model_id AS entity,
        CASE target WHEN 'capability' THEN 'supports_' || column_name ELSE column_name END AS field,
-       list({'source': source, 'source_id': source_id, 'value': value} ORDER BY rank, source_rank, source_id, txt) AS candidates,
+       list({'source': source, 'source_id': source_id, 'value': value, 'provider': source_provider_id,
+             'copy_of': copy_of, 'url': url, 'as_of': as_of}
+            ORDER BY rank, source_rank, source_id, source_provider_id, txt, url, field) AS candidates,
        any_value(chosen_value) AS chosen, any_value(chosen_source) AS chosen_source,
-       format('{} ({}) wins by precedence {}; {} of {} values from deciding sources differ beyond tolerance',
+       format('{} ({}) wins by precedence {}; {} of {} independent sources state a value beyond tolerance',
               any_value(chosen_class), any_value(chosen_source), any_value(order_text),
-              count(*) FILTER (WHERE NOT agrees), count(*))
+              count(DISTINCT witness) FILTER (WHERE NOT agrees), count(DISTINCT witness))
+       || coalesce(format('; below the deciding classes: {}',
+                          string_agg(DISTINCT source || coalesce('/' || source_provider_id, '') || ' (' || class || ')', ', '
+                                     ORDER BY source || coalesce('/' || source_provider_id, '') || ' (' || class || ')')
+                              FILTER (WHERE NOT agrees AND NOT decides)), '')
+       || coalesce('; counted as the source they copy: '
+                   || string_agg(DISTINCT source || '/' || source_provider_id || ' copies ' || copy_of, ', '
+                              ORDER BY source || '/' || source_provider_id || ' copies ' || copy_of)
+                          FILTER (WHERE copy_of IS NOT NULL), '')
        || CASE WHEN bool_or(NOT agrees AND source = chosen_source AND class = chosen_class) THEN
               format('; {} itself states {} (chosen) and {}: within one source an id naming the model exactly, '
                      'then the value more observations state, then the first in value order wins',
                      any_value(chosen_source),
                      any_value(chosen_value || coalesce(' [' || chosen_note || ']', '')),
-                     string_agg(DISTINCT value || coalesce(' [' || note || ']', ''), ', ')
+                     string_agg(DISTINCT value || coalesce(' [' || note || ']', ''), ', ' ORDER BY value || coalesce(' [' || note || ']', ''))
                          FILTER (WHERE NOT agrees AND source = chosen_source AND class = chosen_class))
           ELSE '' END AS reason,
        'disagreement' AS category
@@ -30,13 +42,18 @@ HAVING bool_or(NOT agrees);
 -- Offering prices: sources listing one model at one provider (and variant) with different prices.
 INSERT INTO conflicts
 WITH long AS (
-    UNPIVOT (SELECT model_id, provider_id, variant, source, route, preferred,
+    UNPIVOT (SELECT model_id, provider_id, variant, source, route, preferred, source_provider_id,
                     input_usd_per_mtok, output_usd_per_mtok, cache_read_usd_per_mtok, cache_write_usd_per_mtok
              FROM _offer_now)
     ON input_usd_per_mtok, output_usd_per_mtok, cache_read_usd_per_mtok, cache_write_usd_per_mtok
     INTO NAME field VALUE price),
+evidence AS (  -- the document behind each listed price, and the source it speaks for
+    SELECT model_id, provider_id, source, route, field, min(url) AS url, min(as_of) AS as_of,
+           min(copy_of) AS copy_of, min(witness) AS witness
+    FROM _offer_obs GROUP BY ALL),
 judged AS (
-    SELECT l.*, p.price AS chosen_price, p.source AS chosen_source, s.offering_rank,
+    SELECT l.*, e.url, e.as_of, e.copy_of, coalesce(e.witness, l.source) AS witness,
+           p.price AS chosen_price, p.source AS chosen_source, s.offering_rank,
            _equivalent('usd_per_mtok', CAST(l.price AS DOUBLE), CAST(p.price AS DOUBLE), 'x', 'x',
                        t.relative, t.absolute, false) AS agrees
     FROM long l
@@ -44,18 +61,25 @@ judged AS (
                AND p.variant IS NOT DISTINCT FROM l.variant AND p.field = l.field
     JOIN _tolerance t ON t.kind = 'usd_per_mtok'
     LEFT JOIN _source_rank s ON s.source = l.source
+    LEFT JOIN evidence e ON e.model_id = l.model_id AND e.provider_id = l.provider_id AND e.source = l.source
+                        AND e.route = l.route AND e.field = l.field
     WHERE l.field IN (SELECT field FROM _offering_conflicts))
 SELECT model_id || '@' || provider_id || coalesce(' (' || variant || ')', '') AS entity, field,
-       list({'source': source, 'source_id': route, 'value': _number_text(price)} ORDER BY offering_rank, source, route),
+       list({'source': source, 'source_id': route, 'value': _number_text(price), 'provider': source_provider_id,
+             'copy_of': copy_of, 'url': url, 'as_of': as_of} ORDER BY offering_rank, source, route),
        _number_text(any_value(chosen_price)), any_value(chosen_source),
-       format('{} is preferred by the offering order {}; {} of {} listings differ beyond tolerance',
+       format('{} is preferred by the offering order {}; {} of {} independent sources list a price beyond tolerance',
               any_value(chosen_source), (SELECT string_agg(source, ' > ' ORDER BY offering_rank)
                                          FROM _source_rank WHERE in_offering_order),
-              count(*) FILTER (WHERE NOT agrees), count(*)),
+              count(DISTINCT witness) FILTER (WHERE NOT agrees), count(DISTINCT witness))
+       || coalesce('; counted as the source they copy: '
+                   || string_agg(DISTINCT source || '/' || source_provider_id || ' copies ' || copy_of, ', '
+                              ORDER BY source || '/' || source_provider_id || ' copies ' || copy_of)
+                          FILTER (WHERE copy_of IS NOT NULL), ''),
        'disagreement'
 FROM judged
 GROUP BY model_id, provider_id, variant, field
-HAVING bool_or(NOT agrees) AND count(DISTINCT source) > 1;
+HAVING bool_or(NOT agrees) AND count(DISTINCT witness) > 1;
 
 -- Values left out as implausible (precedence.yaml `plausibility`).
 INSERT INTO conflicts

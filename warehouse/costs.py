@@ -1,0 +1,146 @@
+"""Costs of a model's routes from the warehouse: the price rows `offering_prices` prefers for each
+route, priced by the one engine (`pipeline.record.cost`).
+
+A route is an active preferred offering (one per provider and variant). Its price rows are the
+preferred current, in-force, all-day rows of that model, provider and variant, whichever source
+states them. Its context windows are those its sources state: a prompt above every stated
+window does not fit (the cost is unknown, saying so); a prompt above some of them only is priced,
+and the disagreement is noted.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import duckdb
+
+from pipeline.record.cost import Cost, PriceRow, Profile, Usage, price, profiles
+from pipeline.record.schema import ProfileSide
+
+FREE_VARIANT = "free"
+
+
+@dataclass
+class RouteFacts:
+    provider_id: str
+    provider: str
+    route: str
+    source: str
+    variant: str | None
+    rows: list[PriceRow] = field(default_factory=list)
+    context_windows: dict[str, int] = field(default_factory=dict)  # source -> the largest window it states
+
+    @property
+    def free_tier(self) -> bool:
+        base = {r.component: r.usd_per_mtok for r in self.rows if r.service_tier == "standard" and not r.threshold_tokens}
+        return self.variant == FREE_VARIANT or (base.get("input") == 0 and base.get("output") == 0)
+
+
+@dataclass
+class RouteCost:
+    facts: RouteFacts
+    cost: Cost
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def usd(self) -> Decimal | None:
+        return self.cost.usd
+
+
+ROUTES_SQL = """
+SELECT o.model_id, o.provider_id, coalesce(p.name, o.provider_id), o.route, o.source, o.variant,
+       (SELECT list({'source': g.source, 'context_window': g.context_window} ORDER BY g.source)
+        FROM offerings g WHERE g.active AND g.model_id = o.model_id AND g.provider_id = o.provider_id
+          AND g.variant IS NOT DISTINCT FROM o.variant AND g.context_window IS NOT NULL) AS windows
+FROM offerings o LEFT JOIN providers p USING (provider_id)
+WHERE o.active AND coalesce(o.preferred, true) AND o.model_id IN (SELECT unnest($models))
+  AND ($provider IS NULL OR o.provider_id = $provider)
+ORDER BY o.model_id, lower(coalesce(p.name, o.provider_id)), o.route, o.source
+"""
+
+PRICES_SQL = """
+SELECT model_id, provider_id, variant, component, service_tier, threshold_tokens, threshold_inclusive, usd_per_mtok,
+       source, route
+FROM offering_prices
+WHERE preferred AND valid_to IS NULL AND in_force AND hours IS NULL AND model_id IN (SELECT unnest($models))
+  AND ($provider IS NULL OR provider_id = $provider)
+ORDER BY ALL
+"""
+
+
+def route_facts(con: duckdb.DuckDBPyConnection, model_id: str, provider_id: str | None = None) -> list[RouteFacts]:
+    """The active routes of a model (optionally at one provider) with their price rows."""
+    return routes_of(con, [model_id], provider_id).get(model_id, [])
+
+
+def routes_of(con: duckdb.DuckDBPyConnection, model_ids: list[str],
+              provider_id: str | None = None) -> dict[str, list[RouteFacts]]:
+    """Route facts for many models in two queries."""
+    params = {"models": sorted(set(model_ids)), "provider": provider_id}
+    rows: dict[tuple[str, str, str | None], list[PriceRow]] = defaultdict(list)
+    for model, provider, variant, component, tier, threshold, inclusive, usd, source, route in con.execute(
+            PRICES_SQL, params).fetchall():
+        rows[(model, provider, variant)].append(PriceRow(
+            component=component, service_tier=tier, threshold_tokens=threshold, threshold_inclusive=inclusive,
+            usd_per_mtok=usd, source=source, route=route))
+    out: dict[str, list[RouteFacts]] = defaultdict(list)
+    for model, provider, name, route, source, variant, windows in con.execute(ROUTES_SQL, params).fetchall():
+        stated: dict[str, int] = {}
+        for w in windows or []:  # a source listing the route twice: its larger window
+            stated[w["source"]] = max(stated.get(w["source"], 0), w["context_window"])
+        out[model].append(RouteFacts(provider_id=provider, provider=name, route=route, source=source, variant=variant,
+                                     rows=rows.get((model, provider, variant), []), context_windows=stated))
+    return out
+
+
+def cost_route(facts: RouteFacts, usage: Usage) -> RouteCost:
+    """The engine's cost for one route, with the context window checked against the prompt."""
+    cost = price(facts.rows, usage)
+    notes: list[str] = []
+    windows = facts.context_windows
+    if windows:
+        below = {s: w for s, w in windows.items() if w < usage.input_tokens}
+        if below and len(below) == len(windows):
+            stated = ", ".join(f"{w:,} ({s})" for s, w in sorted(windows.items()))
+            cost = cost.model_copy(update={"usd": None, "unknown_components": [
+                *cost.unknown_components, f"context window: a {usage.input_tokens:,}-token prompt is above every "
+                                          f"window its sources state: {stated}"]})
+        elif below:
+            fits = ", ".join(f"{s} {w:,}" for s, w in sorted(windows.items()) if s not in below)
+            short = ", ".join(f"{s} {w:,}" for s, w in sorted(below.items()))
+            notes.append(f"context window disagreement: a {usage.input_tokens:,}-token prompt fits the window "
+                         f"{fits} states, not the one {short} states")
+    return RouteCost(facts=facts, cost=cost, notes=notes)
+
+
+def route_costs(con: duckdb.DuckDBPyConnection, model_id: str, usage: Usage,
+                provider_id: str | None = None) -> list[RouteCost]:
+    return [cost_route(f, usage) for f in route_facts(con, model_id, provider_id)]
+
+
+def cheapest_for(routes: list[RouteFacts], usage: Usage) -> tuple[Decimal | None, list[RouteCost], list[RouteCost]]:
+    """(lowest known cost, the routes at it, every priced route's cost) among routes that are not a
+    free tier: what a profile's monthly cost is."""
+    costs = [cost_route(f, usage) for f in routes if not f.free_tier]
+    known = [c for c in costs if c.usd is not None]
+    if not known:
+        return None, [], costs
+    low = min(c.usd for c in known)
+    return low, [c for c in known if c.usd == low], costs
+
+
+def profile_sides(routes: list[RouteFacts], profile_list: list[Profile] | None = None) -> list[tuple[Profile, ProfileSide]]:
+    """A model's monthly cost under each workload profile, on its cheapest route for that profile;
+    when no route prices it, what the routes leave unknown (most frequent first, at most three)."""
+    out = []
+    for profile in profile_list if profile_list is not None else profiles().profiles:
+        low, at, costs = cheapest_for(routes, profile.usage)
+        if low is not None:
+            out.append((profile, ProfileSide(usd=low, providers=sorted({c.facts.provider_id for c in at}))))
+            continue
+        missing = Counter(m if not m.startswith("context window") else "a context window that fits the prompt"
+                          for c in costs for m in c.cost.unknown_components)
+        reasons = [m for m, _ in sorted(missing.items(), key=lambda kv: (-kv[1], kv[0]))[:3]] or ["no priced route"]
+        out.append((profile, ProfileSide(unknown=reasons)))
+    return out

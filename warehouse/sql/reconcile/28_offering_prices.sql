@@ -1,0 +1,135 @@
+-- Reconcile, step 8: offering_prices, every price component each source states for an offering,
+-- as a slowly changing dimension (type 2) like price_history. The standard base prices are the
+-- offerings' four price columns (implausible values left out as there); the others come from
+-- price_usd_per_mtok observations with their price key.
+--
+-- A price key is (component, service_tier, threshold_tokens, hours, starts_on, ends_on, in_force):
+-- a stated history's past, current and upcoming prices are separate rows. Silence is not
+-- a statement: per model, provider and variant the `preferred` row of each current, in-force key
+-- is the offering order's first source stating it (precedence.yaml), so a tier, batch or cache
+-- price only one source states holds for that provider; two sources stating different values
+-- for one key are a conflict.
+CREATE OR REPLACE TEMP TABLE _price_now AS
+WITH base AS (
+    UNPIVOT (SELECT model_id, provider_id, source, route, variant, valid_from,
+                    input_usd_per_mtok AS "input", output_usd_per_mtok AS "output",
+                    CASE WHEN implausible_cache_read THEN NULL ELSE cache_read_usd_per_mtok END AS cache_read,
+                    cache_write_usd_per_mtok AS cache_write_5m
+             FROM _offer_now)
+    ON "input", "output", cache_read, cache_write_5m
+    INTO NAME component VALUE usd_per_mtok),
+keyed AS (
+    SELECT model_id, provider_id, source, route, variant, component, 'standard' AS service_tier,
+           CAST(0 AS BIGINT) AS threshold_tokens, false AS threshold_inclusive, CAST(NULL AS VARCHAR) AS hours,
+           usd_per_mtok, CAST(NULL AS DATE) AS starts_on, CAST(NULL AS DATE) AS ends_on, true AS in_force, valid_from
+    FROM base
+    UNION ALL
+    SELECT model_id, provider_id, source, route, variant, price_component, price_service_tier,
+           price_threshold_tokens, price_threshold_inclusive, price_hours, value_decimal,
+           price_starts_on, price_ends_on, price_in_force, valid_from
+    FROM _offer_obs WHERE field = 'price_usd_per_mtok')
+SELECT model_id, provider_id, source, route, any_value(variant) AS variant, component, service_tier,
+       threshold_tokens, bool_or(threshold_inclusive) AS threshold_inclusive, hours,
+       max(usd_per_mtok) AS usd_per_mtok, starts_on, ends_on, in_force, min(valid_from) AS valid_from
+FROM keyed
+GROUP BY model_id, provider_id, source, route, component, service_tier, threshold_tokens, hours, starts_on, ends_on,
+         in_force;
+
+-- Close the open rows whose key is gone or whose value changed; open rows for new or changed keys.
+CREATE OR REPLACE TEMP TABLE _price_closing AS
+WITH source_time AS (
+    SELECT source, max(coalesce(try_cast(as_of AS TIMESTAMPTZ), last_fetched_at)) AS at
+    FROM current_documents GROUP BY source)
+SELECT o.model_id, o.provider_id, o.source, o.route, o.component, o.service_tier, o.threshold_tokens,
+       o.hours, o.starts_on, o.ends_on, o.in_force,
+       greatest(coalesce(n.valid_from, st.at, (SELECT now FROM _reconcile_run)), o.valid_from) AS closed_at,
+       n.model_id IS NOT NULL AS changed
+FROM offering_prices o
+LEFT JOIN _price_now n
+  ON n.model_id = o.model_id AND n.provider_id = o.provider_id AND n.source = o.source AND n.route = o.route
+ AND n.component = o.component AND n.service_tier = o.service_tier AND n.threshold_tokens = o.threshold_tokens
+ AND n.hours IS NOT DISTINCT FROM o.hours AND n.starts_on IS NOT DISTINCT FROM o.starts_on
+ AND n.ends_on IS NOT DISTINCT FROM o.ends_on AND n.in_force = o.in_force
+LEFT JOIN source_time st ON st.source = o.source
+WHERE o.valid_to IS NULL
+  AND (n.model_id IS NULL OR n.usd_per_mtok <> o.usd_per_mtok OR n.threshold_inclusive <> o.threshold_inclusive);
+
+UPDATE offering_prices AS h SET valid_to = c.closed_at, preferred = false
+FROM _price_closing c
+WHERE h.valid_to IS NULL AND h.model_id = c.model_id AND h.provider_id = c.provider_id AND h.source = c.source
+  AND h.route = c.route AND h.component = c.component AND h.service_tier = c.service_tier
+  AND h.threshold_tokens = c.threshold_tokens AND h.hours IS NOT DISTINCT FROM c.hours
+  AND h.starts_on IS NOT DISTINCT FROM c.starts_on AND h.ends_on IS NOT DISTINCT FROM c.ends_on
+  AND h.in_force = c.in_force;
+
+INSERT INTO offering_prices BY NAME
+SELECT n.* EXCLUDE (valid_from), coalesce(c.closed_at, n.valid_from) AS valid_from, NULL AS valid_to, false AS preferred
+FROM _price_now n
+LEFT JOIN offering_prices o
+  ON o.valid_to IS NULL AND o.model_id = n.model_id AND o.provider_id = n.provider_id AND o.source = n.source
+ AND o.route = n.route AND o.component = n.component AND o.service_tier = n.service_tier
+ AND o.threshold_tokens = n.threshold_tokens AND o.hours IS NOT DISTINCT FROM n.hours
+ AND o.starts_on IS NOT DISTINCT FROM n.starts_on AND o.ends_on IS NOT DISTINCT FROM n.ends_on
+ AND o.in_force = n.in_force
+LEFT JOIN _price_closing c
+  ON c.changed AND c.model_id = n.model_id AND c.provider_id = n.provider_id AND c.source = n.source
+ AND c.route = n.route AND c.component = n.component AND c.service_tier = n.service_tier
+ AND c.threshold_tokens = n.threshold_tokens AND c.hours IS NOT DISTINCT FROM n.hours
+ AND c.starts_on IS NOT DISTINCT FROM n.starts_on AND c.ends_on IS NOT DISTINCT FROM n.ends_on
+ AND c.in_force = n.in_force
+WHERE o.model_id IS NULL;
+
+-- preferred: per model, provider, variant and price key, the offering order's first source among
+-- the active offerings.
+CREATE OR REPLACE TEMP TABLE _price_ranked AS
+SELECT p.model_id, p.provider_id, p.source, p.route, p.variant, p.component, p.service_tier, p.threshold_tokens,
+       p.hours, p.starts_on, p.ends_on, p.in_force, p.usd_per_mtok,
+       row_number() OVER (PARTITION BY p.model_id, p.provider_id, coalesce(p.variant, ''), p.component,
+                                       p.service_tier, p.threshold_tokens, coalesce(p.hours, '')
+                          ORDER BY coalesce(s.offering_rank, 99), p.valid_from DESC, p.route, p.source) = 1 AS preferred
+FROM offering_prices p
+JOIN offerings o ON o.model_id = p.model_id AND o.provider_id = p.provider_id AND o.source = p.source
+                AND o.route = p.route AND o.active  -- a retired route prices nothing
+LEFT JOIN _source_rank s ON s.source = p.source
+WHERE p.valid_to IS NULL AND p.in_force;
+
+UPDATE offering_prices AS h SET preferred = coalesce(r.preferred, false)
+FROM (SELECT o.rowid AS id, r.preferred FROM offering_prices o
+      LEFT JOIN _price_ranked r
+        ON r.model_id = o.model_id AND r.provider_id = o.provider_id AND r.source = o.source AND r.route = o.route
+       AND r.component = o.component AND r.service_tier = o.service_tier AND r.threshold_tokens = o.threshold_tokens
+       AND r.hours IS NOT DISTINCT FROM o.hours AND r.starts_on IS NOT DISTINCT FROM o.starts_on
+       AND r.ends_on IS NOT DISTINCT FROM o.ends_on AND r.in_force = o.in_force
+      WHERE o.valid_to IS NULL) r
+WHERE h.rowid = r.id AND h.preferred IS DISTINCT FROM coalesce(r.preferred, false);
+
+-- Conflicts: a key stated with different values by two sources (the base prices are judged by
+-- step 6 already).
+INSERT INTO conflicts
+WITH judged AS (
+    SELECT l.*, p.usd_per_mtok AS chosen_price, p.source AS chosen_source, s.offering_rank,
+           _equivalent('usd_per_mtok', CAST(l.usd_per_mtok AS DOUBLE), CAST(p.usd_per_mtok AS DOUBLE), 'x', 'x',
+                       t.relative, t.absolute, false) AS agrees
+    FROM _price_ranked l
+    JOIN _price_ranked p ON p.preferred AND p.model_id = l.model_id AND p.provider_id = l.provider_id
+     AND p.variant IS NOT DISTINCT FROM l.variant AND p.component = l.component
+     AND p.service_tier = l.service_tier AND p.threshold_tokens = l.threshold_tokens
+     AND p.hours IS NOT DISTINCT FROM l.hours
+    JOIN _tolerance t ON t.kind = 'usd_per_mtok'
+    LEFT JOIN _source_rank s ON s.source = l.source
+    WHERE NOT (l.service_tier = 'standard' AND l.threshold_tokens = 0 AND l.hours IS NULL
+               AND l.component IN ('input', 'output', 'cache_read', 'cache_write_5m')))
+SELECT model_id || '@' || provider_id || coalesce(' (' || variant || ')', '') AS entity,
+       format('price_usd_per_mtok[{} {}{}{}]', component, service_tier,
+              CASE WHEN threshold_tokens > 0 THEN ' >' || threshold_tokens ELSE '' END,
+              coalesce(' ' || hours, '')) AS field,
+       list({'source': source, 'source_id': route, 'value': _number_text(usd_per_mtok)} ORDER BY offering_rank, source, route),
+       _number_text(any_value(chosen_price)), any_value(chosen_source),
+       format('{} is preferred by the offering order {}; {} of {} listings differ beyond tolerance',
+              any_value(chosen_source), (SELECT string_agg(source, ' > ' ORDER BY offering_rank)
+                                         FROM _source_rank WHERE in_offering_order),
+              count(*) FILTER (WHERE NOT agrees), count(*)),
+       'disagreement'
+FROM judged
+GROUP BY model_id, provider_id, variant, component, service_tier, threshold_tokens, hours
+HAVING bool_or(NOT agrees) AND count(DISTINCT source) > 1;
