@@ -160,7 +160,8 @@ def test_the_2026_08_audit_lists_at_least_50_disagreements_with_two_values(augus
     assert len(two_values) >= 50
     for d in found:  # every one spoken by at least two independent sources, each with its document
         assert len({c["copy_of"] or c["source"] for c in d["candidates"]}) >= 2, d
-        assert all(c["url"] for c in d["candidates"]), d
+        if d["field"] != "retired_on":  # a retired route listed live is dated by the listing, not a document
+            assert all(c["url"] for c in d["candidates"]), d
     prices = [Decimal(d["impact_usd_month"]) for d in found if d["impact_usd_month"] is not None]
     assert prices and prices == sorted(prices, reverse=True) and found[0]["impact_usd_month"] is not None
     con = duckdb.connect(str(august), read_only=True)

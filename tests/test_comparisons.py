@@ -73,8 +73,9 @@ def test_one_row_per_pair_of_tracked_models_in_canonical_order(con):
     small_qwen = pairs[(SMALL, QWEN)]
     assert small_qwen["cheaper_model"] == QWEN and small_qwen["percent_cheaper"] == D("29.8")
     assert small_qwen["times_as_much"] == D("1.4") and small_qwen["monthly_gap_usd"] == D(7)
-    # no demo source states a capability of Qwen2-7B-Instruct: unknown, so no capability is Small 4's alone
-    assert small_qwen["a_only_capabilities"] == [] and small_qwen["b_only_capabilities"] == []
+    # Qwen2-7B-Instruct's card states text only (vision No, pipeline_tag text-generation); no demo
+    # source states its other capabilities (unknown), so vision is the one capability Small 4 has alone
+    assert small_qwen["a_only_capabilities"] == ["vision"] and small_qwen["b_only_capabilities"] == []
     assert small_qwen["shared_benchmark_rows"] == 0 and small_qwen["overlapping_providers"] == []
     assert pairs[(LARGE, SMALL)]["overlapping_providers"] == ["kilo", "openrouter"]
 
@@ -163,7 +164,8 @@ def test_last_reviewed_moves_only_where_every_contributing_source_succeeded(con)
     # Run 2: OpenRouter failed. The Mistral models depend on it (aliases and offerings); neither
     # Qwen does. A Mistral price also changed: its pairs are regenerated, yet not reviewed.
     add_run(con, 2, failed=("openrouter",))
-    con.execute("UPDATE offerings SET output_usd_per_mtok = 5 WHERE model_id = ? AND provider_id = 'azure'", [LARGE])
+    # (Bedrock: an active route; Azure's retired on 2025-05-13 and no longer prices the model)
+    con.execute("UPDATE offerings SET output_usd_per_mtok = 5 WHERE model_id = ? AND provider_id = 'amazon-bedrock'", [LARGE])
     summary = compare(con, 2, DAY2)
     assert summary.pairs_regenerated == 3 and summary.last_reviewed_moved == 1
     reviewed = {pair: row["last_reviewed"] for pair, row in rows(con).items()}

@@ -104,7 +104,7 @@ def test_a_web_url_is_linked_and_cannot_break_out_of_its_attribute(href, shown):
 def test_csv_text_a_spreadsheet_would_run_gets_an_apostrophe_numbers_do_not(con, tmp_path, name, exported):
     from warehouse.export import export_tables
 
-    con.execute("INSERT INTO providers VALUES ('p', ?, NULL)", [name])
+    con.execute("INSERT INTO providers (provider_id, name, url) VALUES ('p', ?, NULL)", [name])
     export_tables(con, tmp_path, "csv")
     with (tmp_path / "providers.csv").open(newline="") as f:
         (row,) = list(csv.DictReader(f))
@@ -115,11 +115,13 @@ def test_csv_text_a_spreadsheet_would_run_gets_an_apostrophe_numbers_do_not(con,
 
 def test_a_failure_after_pairs_are_written_leaves_comparisons_exactly_as_they_were(monkeypatch):
     import warehouse.comparisons as comparisons
-    from tests.test_comparisons import DAY1, DAY2, QWEN, add_qwen72, demo_warehouse, rows
+    from tests.test_comparisons import DAY1, DAY2, QWEN, TRACKED, add_qwen72, demo_warehouse, rows
 
     con = demo_warehouse()
+    con.execute("DELETE FROM comparisons; DELETE FROM comparison_models")
     add_qwen72(con)
-    comparisons.refresh_comparisons(con, 1, DAY1)
+    settings = comparisons.ComparisonSettings(model_ids=TRACKED)
+    comparisons.refresh_comparisons(con, 1, DAY1, settings)
     before = rows(con), con.execute("SELECT * FROM comparison_models ORDER BY model_id").fetchall()
     con.execute("UPDATE offerings SET input_usd_per_mtok = 0.3 WHERE model_id = ?", [QWEN])
     written = []
@@ -130,11 +132,11 @@ def test_a_failure_after_pairs_are_written_leaves_comparisons_exactly_as_they_we
 
     monkeypatch.setattr(comparisons, "_move_last_reviewed", fail_after_writing)
     with pytest.raises(RuntimeError, match="injected"):
-        comparisons.refresh_comparisons(con, 1, DAY2)
+        comparisons.refresh_comparisons(con, 1, DAY2, settings)
     assert written == [3], "the failure came after the three pairs with the repriced model were rewritten"
     assert (rows(con), con.execute("SELECT * FROM comparison_models ORDER BY model_id").fetchall()) == before
     monkeypatch.undo()
-    assert comparisons.refresh_comparisons(con, 1, DAY2).pairs_regenerated == 3, "and a retry then succeeds"
+    assert comparisons.refresh_comparisons(con, 1, DAY2, settings).pairs_regenerated == 3, "and a retry then succeeds"
 
 
 # --- `versus status`: last success and age per source (flows/status.py) ---------------------
@@ -292,8 +294,8 @@ def test_disagreements_are_counted_per_field_and_listed_with_every_candidate(ans
     litellm = _json("demo/litellm/model_prices_and_context_window.json")["mistral/mistral-small-2603"]
     context = [r for r in one if r["field"] == "context_window"]
     assert {r["chosen"] for r in context} == {"256000"} and {r["chosen_source"] for r in context} == {"modelsdev"}
-    assert {"source": "litellm", "source_id": "mistral/mistral-small-2603",
-            "value": str(litellm["max_input_tokens"])} in [r["candidate"] for r in context]
+    assert ("litellm", "mistral/mistral-small-2603", str(litellm["max_input_tokens"])) in [
+        (r["candidate"]["source"], r["candidate"]["source_id"], r["candidate"]["value"]) for r in context]
     prices = answers("category = 'disagreement' AND field IN")
     deepseek = {r["field"]: r for r in prices if r["entity"] == "deepseek/deepseek-chat@deepseek"}
     api = _json("demo/modelsdev/api.json")["deepseek"]["models"]["deepseek-chat"]["cost"]
@@ -326,11 +328,16 @@ def test_capable_models_meet_every_condition_and_unknown_is_counted_not_no(answe
 
 def test_price_moves_show_before_and_after_as_the_two_snapshots_state_them(answers):
     moves = answers("lag(input_usd_per_mtok) OVER w")
-    before = _json("demo-earlier/litellm/model_prices_and_context_window.json")["deepseek-chat"]
-    after = _json("demo/litellm/model_prices_and_context_window.json")["deepseek-chat"]
-    assert ("deepseek/deepseek-chat", "deepseek-chat", _per_token(before["input_cost_per_token"]),
-            _per_token(after["input_cost_per_token"])) in [
-        (r["model_id"], r["route"], r["before_input"], r["input_usd_per_mtok"]) for r in moves]
+    route = "deepinfra/openai/gpt-oss-120b"  # repriced between the snapshots, no retirement stated
+    before = _json("demo-earlier/litellm/model_prices_and_context_window.json")[route]
+    after = _json("demo/litellm/model_prices_and_context_window.json")[route]
+    shown = [(r["model_id"], r["route"], r["before_input"], r["input_usd_per_mtok"]) for r in moves]
+    assert ("openai/gpt-oss-120b", route, _per_token(before["input_cost_per_token"]),
+            _per_token(after["input_cost_per_token"])) in shown
+    # LiteLLM repriced deepseek-chat too, but states it retired on 2026-07-24, before the demo's data
+    # date: its history closes at the retirement and no later price opens
+    assert _json("demo/litellm/model_prices_and_context_window.json")["deepseek-chat"]["deprecation_date"] == "2026-07-24"
+    assert not [s for s in shown if s[1] == "deepseek-chat"]
     assert all(r["before_input"] != r["input_usd_per_mtok"] or r["before_output"] != r["output_usd_per_mtok"]
                for r in moves)
     on_day = answers("TIMESTAMPTZ '2026-08-01'")
@@ -384,6 +391,17 @@ def test_listing_dates_are_the_aggregators_own(answers):
     assert checked and all(r["listed_at"] == created[r["model_id"]] for r in checked)
 
 
+def test_price_components_are_the_ones_the_sources_state(answers):
+    got = answers("FROM offering_prices\nWHERE model_id = 'mistralai/mistral-small-2603' AND preferred")
+    mistral = _json("demo/modelsdev/api.json")["mistral"]["models"]["mistral-small-2603"]["cost"]
+    picked = {(r["component"], r["service_tier"], r["threshold_tokens"], r["provider_id"]): r for r in got}
+    for component in [c for c in ("input", "output", "cache_read") if c in mistral]:
+        row = picked[(component, "standard", 0, "mistral")]
+        assert (row["source"], row["usd_per_mtok"]) == ("modelsdev", D(str(mistral[component])))
+    assert all(r["threshold_tokens"] >= 0 and r["service_tier"] in ("standard", "batch", "flex", "priority")
+               for r in got)
+
+
 def test_every_analyst_query_is_checked_above(answers):
     phrases = ["ORDER BY 0.7 * input_usd_per_mtok", "JOIN model_capability_matrix c USING (model_id)",
                "l.field = 'context_window'", "count(*) AS conflicts", "WHERE entity = 'mistralai/mistral-small-2603'",
@@ -391,6 +409,7 @@ def test_every_analyst_query_is_checked_above(answers):
                "SELECT capability, value, count(*) AS models", "lag(input_usd_per_mtok) OVER w",
                "TIMESTAMPTZ '2026-08-01'", "WHERE NOT o.active", "SELECT source, method, count(*) AS ids",
                "rule IS DISTINCT FROM 'not_a_model'", "WHERE model_id = 'mistralai/mistral-small-2603'\nORDER BY source, provider_id",
+               "FROM offering_prices\nWHERE model_id = 'mistralai/mistral-small-2603' AND preferred",
                "WHERE status IN ('deprecating', 'retired')", "WHERE o.listed_at IS NOT NULL"]
     assert sorted(sum(p in b for p in phrases) for b in answers.blocks) == [1] * len(answers.blocks), \
         "a query added to the docs needs its check here"

@@ -75,11 +75,12 @@ def test_display_conventions():
 # --- the record ----------------------------------------------------------------------------
 
 def test_record_figures_for_mistral_large_against_small(facts):
-    # snapshots/demo: Large 2407 at $2/$6 on LiteLLM's bedrock and azure_ai keys (2e-06/6e-06 a token),
-    # models.dev's kilo entry and OpenRouter; Small 4 at $0.15/$0.60 on kilo, mistral and openrouter.
+    # snapshots/demo: Large 2407 at $2/$6 on LiteLLM's bedrock key (2e-06/6e-06 a token), models.dev's kilo
+    # entry and OpenRouter (LiteLLM's azure_ai key, also $2/$6, is retired: deprecation_date 2025-05-13);
+    # Small 4 at $0.15/$0.60 on kilo, mistral and openrouter.
     r = record(facts, LARGE, SMALL)
     assert r.side_a.cheapest_input.usd == D(2) and r.side_a.cheapest_input.providers == \
-        ["amazon-bedrock", "azure", "kilo", "openrouter"]
+        ["amazon-bedrock", "kilo", "openrouter"]
     assert r.side_b.cheapest_output.usd == D("0.6") and r.side_b.cheapest_output.providers == \
         ["kilo", "mistral", "openrouter"]
     assert (r.side_a.blended.usd, r.side_b.blended.usd) == (D("3.2"), D("0.285"))
@@ -91,7 +92,7 @@ def test_record_figures_for_mistral_large_against_small(facts):
     assert "233" not in to_markdown(r)
     # Small 4: kilo, mistral, nano-gpt (plain and :thinking), nvidia, openrouter, regolo-ai, venice; the
     # other listings at mistral and openrouter (LiteLLM's, genai-prices') are not preferred, so not routes
-    assert (r.side_a.routes, r.side_b.routes) == (4, 8)
+    assert (r.side_a.routes, r.side_b.routes) == (3, 8)
     assert r.benchmarks.rows == [] and "0 shared rows" in r.benchmarks.note  # neither Mistral is on a leaderboard
 
 
@@ -206,14 +207,14 @@ def test_a_copy_is_not_a_second_witness(facts):
 
 
 def test_a_disagreement_below_the_deciding_class_is_a_conflict_shown(facts):
-    # open_weights: the card (deciding) says true; models.dev's openrouter entry, a provider listing below
-    # the deciding classes, says false. Shown, not hidden.
+    # open_weights: the card (deciding) says true; models.dev's openrouter entry, an aggregator's listing
+    # below the deciding classes, says false. Shown, not hidden.
     models, _ = facts
     assert models[LARGE].specs.open_weights.value is True and models[LARGE].specs.open_weights.disputed
     md = to_markdown(record(facts, LARGE, SMALL))
     assert ("Sources disagree on the open weights of Mistral Large 2407: huggingface says true; modelsdev (kilo) "
             "says true; modelsdev (openrouter) says false; used true from huggingface") in md
-    assert "below the deciding classes: modelsdev/openrouter (provider)" in md
+    assert "below the deciding classes: modelsdev/openrouter (aggregator)" in md  # an aggregator's entry
 
 
 def test_conflicts_are_shown_with_the_value_used_and_its_source(facts):

@@ -35,7 +35,7 @@ def kind_of(field_name: str) -> str:
         return "capability"
     if field_name in ("license", "open_weights"):
         return "license"
-    if field_name in ("release_date", "knowledge_cutoff"):
+    if field_name in ("release_date", "knowledge_cutoff", "listed_at", "retired_on"):
         return "date"
     if field_name == "price_confirmed":
         return "stale"

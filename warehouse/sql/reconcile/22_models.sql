@@ -13,14 +13,14 @@ QUALIFY f.field_rank = min(f.field_rank) OVER (
 -- The chosen candidate: strongest class, then an id that names the model exactly (over one
 -- resolved by a link or a looser rule: 'mistral-small-latest'), then the value more independent
 -- sources of that class state (a copy counts as the source it copies: precedence.yaml `derived`),
--- then the source order, then the value more independent sources of any class state (one source's
+-- then the source order, then the value more candidates of any class state (one source's
 -- entries split evenly, as two gateways' entries in models.dev can be, are settled by the other
 -- listings, not by value order), then a figure a source states over one it only implies in a name
 -- ('119B A6B'), then the value itself (so a run is deterministic).
 CREATE OR REPLACE TEMP TABLE _chosen AS
 SELECT * FROM (
     SELECT *, count(DISTINCT witness) OVER (PARTITION BY target, model_id, column_name, class, txt) AS support,
-              count(DISTINCT witness) OVER (PARTITION BY target, model_id, column_name, txt) AS overall_support
+              count(*) OVER (PARTITION BY target, model_id, column_name, txt) AS overall_support
     FROM _candidates)
 QUALIFY row_number() OVER (PARTITION BY target, model_id, column_name
                            ORDER BY rank, exact_id DESC, support DESC, source_rank, overall_support DESC,
