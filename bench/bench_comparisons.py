@@ -6,7 +6,9 @@ Without --db it synthesizes N models with M offerings each (plus capabilities, a
 and an all-ok run) into a temporary warehouse via SQL; with --db it copies that warehouse (e.g. one
 built from ../shared/snapshots/2026-08) and measures it as is. Reports: tracked models and pairs,
 full generation time, no-change incremental time, incremental time after 1% of prices change,
-records built and rendered per second (Markdown, HTML and JSON each), peak RSS.
+pairs with shared benchmark rows (LMArena, Aider, models.dev's benchmark rows, when the warehouse
+has them), records built and rendered per second (Markdown, HTML and JSON each; then Markdown for
+pairs with shared benchmark rows), peak RSS.
 Targets on 2 cores: full < 60 s, no-change < 5 s, >= 1,000 records/s, < 2 GB.
 """
 from __future__ import annotations
@@ -97,6 +99,9 @@ def main() -> None:
         run_id = con.execute("SELECT coalesce(max(run_id), 1) FROM runs").fetchone()[0]
         full, t_full = timed(refresh_comparisons, con, run_id, date(2026, 8, 21))
         print(f"tracked models: {full.tracked_models:,}; pairs: {full.pairs_total:,}")
+        shared, rows = con.execute("SELECT count(*) FILTER (WHERE shared_benchmark_rows > 0), "
+                                   "coalesce(sum(shared_benchmark_rows), 0) FROM comparisons").fetchone()
+        print(f"pairs with shared benchmark rows: {shared:,} ({rows:,} shared rows)")
         print(f"full generation: {t_full:.2f} s")
         same, t_same = timed(refresh_comparisons, con, run_id, date(2026, 8, 22))
         print(f"incremental, no change: {t_same:.2f} s (regenerated {same.pairs_regenerated:,}, "
@@ -114,6 +119,16 @@ def main() -> None:
                 render(builder.record(a, b, reviewed))
             rate = len(pairs) / (time.perf_counter() - started)
             print(f"records built and rendered as {name}: {rate:,.0f}/s (one process)")
+        benched = con.execute("SELECT model_a, model_b, last_reviewed FROM comparisons WHERE shared_benchmark_rows > 0 "
+                              "ORDER BY model_a, model_b LIMIT ?", [args.records]).fetchall()
+        if benched:
+            builder, t_load = timed(RecordBuilder, con, {m for a, b, _ in benched for m in (a, b)}, stored_traffic(con))
+            started = time.perf_counter()
+            for a, b, reviewed in benched:
+                to_markdown(builder.record(a, b, reviewed))
+            rate = len(benched) / (time.perf_counter() - started)
+            print(f"records with shared benchmark rows built and rendered as markdown: {rate:,.0f}/s "
+                  f"({len(benched):,} pairs; facts loaded in {t_load:.2f} s)")
         for fmt in ("md", "html"):
             started = time.perf_counter()
             export_pages(con, Path(tmp) / fmt, fmt, pairs, progress=lambda line: None)

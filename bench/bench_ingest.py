@@ -4,7 +4,8 @@
 
 Prints wall time, peak memory (this process and the crawl children), documents and observations.
 Target on 2 cores: under 60 s and under 1.5 GB. The recorded snapshots hold the four aggregator
-sources (no Hugging Face cards or pricing pages), so those are the sources crawled.
+sources and the two leaderboards (LMArena, Aider; no Hugging Face cards or pricing pages), so those
+are the sources crawled.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from warehouse.db import connect
 from warehouse.runs import finish_run, start_run
 
 
-SOURCES = ["modelsdev", "openrouter", "litellm", "genai_prices"]
+SOURCES = ["modelsdev", "openrouter", "litellm", "genai_prices", "lmarena", "aider"]
 
 
 def main() -> None:
@@ -43,7 +44,8 @@ def main() -> None:
             print(f"{crawl.source:13} {load.status:6} crawl {crawl.seconds:5.1f}s  documents {load.documents:5}  "
                   f"observations {load.observations:7}  rejected {load.rejected:5}")
         finish_run(con, run_id)
-        docs, obs = con.execute("SELECT (SELECT count(*) FROM raw_documents), (SELECT count(*) FROM observations)").fetchone()
+        docs, obs, bench = con.execute("SELECT (SELECT count(*) FROM raw_documents), (SELECT count(*) FROM observations), "
+                                       "(SELECT count(*) FROM benchmark_observations)").fetchone()
         con.close()
         wall = time.perf_counter() - started
         size = db.stat().st_size
@@ -51,7 +53,7 @@ def main() -> None:
     print(f"snapshot {snapshot}")
     print(f"wall time {wall:.1f} s (crawls {crawled:.1f} s in parallel child processes)")
     print(f"peak memory: loader {peak_self:.0f} MB, largest crawl child {max(crawl_peaks):.0f} MB (Scrapy's memusage/max)")
-    print(f"documents {docs}, observations {obs}, warehouse {size / 1e6:.1f} MB")
+    print(f"documents {docs}, observations {obs}, benchmark scores {bench}, warehouse {size / 1e6:.1f} MB")
 
 
 if __name__ == "__main__":

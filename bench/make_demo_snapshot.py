@@ -421,7 +421,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shared", type=Path, default=SHARED, help="the recorded snapshots (../shared/snapshots)")
     parser.add_argument("--out", type=Path, default=ROOT / "snapshots")
     parser.add_argument("--diff", action="store_true", help="print price changes between demo-earlier and demo")
+    parser.add_argument("--leaderboards", action="store_true", help="only (re)write the LMArena and Aider subsets")
     opts = parser.parse_args(argv)
+    if opts.leaderboards:
+        build_leaderboards(opts.out, opts.shared)
+        return 0
     found: dict[str, set] = {}
     for label, recorded in BUILDS.items():
         for attr, ids in build(label, opts.shared / recorded, opts.out).items():
@@ -448,6 +452,62 @@ def main(argv: list[str] | None = None) -> int:
                             ("only in demo (on the sources that both dates have)", after.keys() - before.keys())):
             print(f"\n{title}:", *(f"  {k[0]:11} {k[1]}" for k in sorted(keys)), sep="\n")
     return 0
+
+
+# --- leaderboards ------------------------------------------------------------------------------
+# The LMArena and Aider files are cut to the runs of the demo's models (names as each leaderboard
+# writes them) and a few LMArena categories. demo-earlier takes them from 2025-11 (an earlier
+# LMArena rating set, so replaying demo-earlier then demo shows real score history).
+LMARENA = "https://raw.githubusercontent.com/lmarena/arena-catalog/main/data/leaderboard-text.json"
+AIDER = "https://raw.githubusercontent.com/Aider-AI/aider/main/aider/website/_data/polyglot_leaderboard.yml"
+LEADERBOARD_BUILDS = {"demo": "2026-08", "demo-earlier": "2025-11"}
+LMARENA_CATEGORIES = ("full", "coding", "math", "hard_6", "creative_writing")
+LMARENA_NAMES = ("claude-haiku-4-5-20251001", "claude-sonnet-4-5-20250929", "claude-sonnet-4-5-20250929-thinking-32k",
+                 "deepseek-r1", "deepseek-v3.2", "gemini-2.5-flash", "gemini-2.5-pro", "gemma-3-27b-it",
+                 "llama-3.1-8b-instruct", "llama-3.3-70b-instruct", "mistral-large-2407", "mixtral-8x22b-instruct-v0.1",
+                 "gpt-4o-mini-2024-07-18", "gpt-oss-120b", "o3-2025-04-16", "qwen3-32b", "qwen3-235b-a22b-instruct-2507")
+AIDER_MODELS = ("gpt-4o-mini-2024-07-18", "o3", "o3 (high)", "gpt-oss-120b (high)", "DeepSeek R1", "DeepSeek R1 (0528)",
+                "gemma-3-27b-it", "Qwen3 32B", "DeepSeek-V3.2-Exp (Chat)")
+
+
+def subset_lmarena(raw: bytes) -> bytes:
+    data = json.loads(raw)
+    if json.dumps(data, indent=4).encode() != raw.rstrip(b"\n"):
+        raise SystemExit("lmarena: the file is not serialised as json.dumps(indent=4) writes it")
+    cut = {c: {n: data[c][n] for n in data[c] if n in LMARENA_NAMES} for c in data if c in LMARENA_CATEGORIES}
+    return json.dumps(cut, indent=4).encode() + raw[len(raw.rstrip(b"\n")):]
+
+
+def subset_aider(raw: bytes) -> bytes:
+    """Whole YAML entries, as written, of the selected runs."""
+    import yaml
+
+    text = raw.decode()
+    starts = [i for i in range(len(text)) if text.startswith("- dirname:", i) and (i == 0 or text[i - 1] == "\n")]
+    spans = [text[s:e] for s, e in zip(starts, starts[1:] + [len(text)])]
+    kept = [s for s in spans if yaml.safe_load(s)[0]["model"] in AIDER_MODELS]
+    return "".join(kept).rstrip("\n").encode() + b"\n"
+
+
+def build_leaderboards(out_root: Path, shared: Path) -> None:
+    for label, recorded in LEADERBOARD_BUILDS.items():
+        source = Manifest.model_validate_json((shared / recorded / "manifest.json").read_bytes())
+        by_url = {e.url: e for e in source.sources}
+        root = out_root / label
+        mine = []
+        for url, file, subset in ((LMARENA, "lmarena/leaderboard-text.json", subset_lmarena),
+                                  (AIDER, "aider/polyglot_leaderboard.yml", subset_aider)):
+            entry = by_url[url]
+            target = root / file
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(subset((shared / recorded / entry.file).read_bytes()))
+            mine.append(SnapshotEntry(url=url, file=file, content_type=entry.content_type, as_of=entry.as_of,
+                                      origin=f"subset of {entry.origin} (../shared/snapshots/{recorded}), "
+                                             "made by bench/make_demo_snapshot.py --leaderboards"))
+        path = root / "manifest.json"
+        others = [e for e in Manifest.model_validate_json(path.read_bytes()).sources if e.url not in (LMARENA, AIDER)]
+        write_manifest(root, label, others + mine)
+        print(f"{label}: leaderboards cut from {recorded}")
 
 
 if __name__ == "__main__":

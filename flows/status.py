@@ -14,7 +14,9 @@ last_run AS (
     SELECT rs.source, arg_max(rs.status, rs.run_id) AS last_status, arg_max(rs.error, rs.run_id) AS last_error
     FROM run_sources rs GROUP BY rs.source),
 rows AS (
-    SELECT source, count(*) AS observations FROM current_observations GROUP BY source),
+    SELECT source, count(*) AS observations
+    FROM (SELECT source FROM current_observations UNION ALL SELECT source FROM current_benchmark_observations)
+    GROUP BY source),
 docs AS (
     SELECT source, count(*) AS documents FROM raw_documents GROUP BY source),
 rejected AS (
@@ -57,7 +59,21 @@ def status_text(db: Path) -> str:
               r.total - r.resolved] for r in resolution_report(con)])
         conflicts = _table(["field", "conflicts"], con.execute(
             "SELECT field, count(*) FROM conflicts GROUP BY field ORDER BY 2 DESC, 1").fetchall())
-    return f"Sources\n{sources}\n\nModel id resolution\n{resolution}\n\nConflicts per field\n{conflicts}"
+        unresolved = _table(["source", "leaderboard name", "nearest canonical models (not linked)"],
+                            [[s, i, ", ".join(c) or "none"] for s, i, c in unresolved_leaderboard_models(con)])
+    return (f"Sources\n{sources}\n\nModel id resolution\n{resolution}\n\nConflicts per field\n{conflicts}"
+            f"\n\nUnresolved leaderboard models (their scores are kept, linked to no model)\n{unresolved}")
+
+
+def unresolved_leaderboard_models(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, list[str]]]:
+    """(source, leaderboard name, nearest canonical ids) for every leaderboard id no rule resolves."""
+    from pipeline.leaderboard_names import LEADERBOARD_SOURCES, nearest
+
+    models = [r[0] for r in con.execute("SELECT model_id FROM models").fetchall()]
+    rows = con.execute("SELECT source, source_id FROM model_aliases WHERE model_id IS NULL "
+                       "AND source IN (SELECT unnest(?)) ORDER BY source, lower(source_id)",
+                       [list(LEADERBOARD_SOURCES)]).fetchall()
+    return [(s, i, nearest(i, models)) for s, i in rows]
 
 
 def _share(part: int, whole: int) -> str:

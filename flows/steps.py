@@ -19,7 +19,7 @@ import duckdb
 from scrapers.progress import MARKER as PROGRESS_MARKER
 from warehouse.load import SourceLoad, load_source
 
-AGGREGATOR_SOURCES = ["modelsdev", "openrouter", "litellm", "genai_prices", "pricing_pages"]
+AGGREGATOR_SOURCES = ["modelsdev", "openrouter", "litellm", "genai_prices", "pricing_pages", "lmarena", "aider"]
 CARD_SOURCES = ["huggingface"]  # crawled second: which repos to fetch comes from the first phase
 SOURCES = AGGREGATOR_SOURCES + CARD_SOURCES
 

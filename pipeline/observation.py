@@ -183,6 +183,23 @@ class Extraction:
         self.doc = doc
         self.observations: list[Observation] = []
         self.rejections: list[Rejection] = []
+        self.benchmarks: list[BenchmarkResult] = []
+
+    def add_benchmark(self, model_id: str, benchmark, score: object, raw_name: str | None = None, **details) -> None:
+        """Record one benchmark score (`benchmark`: a `pipeline.benchmarks.Benchmark`, None when
+        the row names no curated benchmark); a bad row is rejected with its reason."""
+        field = f"benchmark:{benchmark.benchmark_id if benchmark else raw_name}"
+        if benchmark is None:
+            self.reject(model_id, None, field, score, f"benchmark {raw_name} is not in pipeline/benchmarks.yaml")
+            return
+        try:
+            self.benchmarks.append(benchmark_result(self.doc, model_id, benchmark, score, **details))
+        except (ValueError, ValidationError) as exc:
+            self.reject(model_id, None, field, score, str(exc).removeprefix("Value error, "))
+
+    @property
+    def usable(self) -> int:
+        return len(self.observations) + len(self.benchmarks)
 
     def add(self, model_id: str, provider_id: str | None, field: str, value: object, note: str | None = None,
             price: PriceKey | None = None) -> None:
@@ -207,6 +224,77 @@ class Extraction:
             source=doc.source, url=doc.url, fetched_at=doc.fetched_at, document_sha256=doc.sha256,
             model_id=model_id, provider_id=provider_id, field=field,
             raw_value=None if value is None else str(value)[:500], reason=reason))
+
+
+class BenchmarkResult(BaseModel):
+    """One score one source states for one model on one benchmark (`pipeline/benchmarks.yaml`),
+    under one setting (reasoning effort, thinking budget, edit format: None is the default)."""
+
+    model_config = ConfigDict(frozen=True)
+    source: str
+    url: str
+    fetched_at: datetime
+    as_of: str | None = None
+    document_sha256: str
+    model_id: str = Field(min_length=1)   # the source's own id
+    benchmark_id: str
+    setting: str | None = None
+    harness: str | None = None
+    score: Decimal
+    ci_low: Decimal | None = None
+    ci_high: Decimal | None = None
+    sample_size: int | None = None
+    evaluated_at: date | None = None
+    result_url: str | None = None          # where the source says the score was published
+    source_row: str | None = None          # the source's key for the row (an Aider run's dirname)
+    note: str | None = None
+
+
+def _decimal(value: object, what: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+        raise ValueError(f"{what} is not a number: {value!r}")
+    try:
+        number = Decimal(repr(value) if isinstance(value, float) else str(value).strip())
+    except InvalidOperation:
+        raise ValueError(f"{what} is not a number: {value!r}") from None
+    if not number.is_finite():
+        raise ValueError(f"{what} is not a finite number: {value!r}")
+    return number.quantize(Decimal("1e-6")).normalize() if number.as_tuple().exponent < -6 else number
+
+
+def benchmark_result(doc: Document, model_id: str, benchmark, score: object, *, ci_low: object = None,
+                     ci_high: object = None, setting: str | None = None, harness: str | None = None,
+                     sample_size: object = None, evaluated_at: object = None, result_url: str | None = None,
+                     source_row: str | None = None, note: str | None = None) -> BenchmarkResult:
+    """A checked BenchmarkResult, or ValueError with the reason: a score that is not a number or
+    is outside the metric's range, an interval that does not contain its score."""
+    value = _decimal(score, "score")
+    if not benchmark.min <= value <= benchmark.max:
+        raise ValueError(f"score {value} is outside {benchmark.benchmark_id}'s range "
+                         f"[{benchmark.min}, {benchmark.max}] ({benchmark.unit})")
+    low = None if ci_low is None else _decimal(ci_low, "interval low")
+    high = None if ci_high is None else _decimal(ci_high, "interval high")
+    if (low is None) != (high is None):
+        raise ValueError("an interval needs both ends")
+    if low is not None and not low <= value <= high:
+        raise ValueError(f"interval [{low}, {high}] does not contain the score {value}")
+    size = None
+    if sample_size is not None:
+        size = _decimal(sample_size, "sample size")
+        if size != size.to_integral_value() or size < 1:
+            raise ValueError(f"sample size is not a positive whole number: {sample_size!r}")
+        size = int(size)
+    when = None
+    if evaluated_at is not None:
+        try:
+            when = evaluated_at if isinstance(evaluated_at, date) else date.fromisoformat(str(evaluated_at)[:10])
+        except ValueError:
+            raise ValueError(f"not a date: {evaluated_at!r}") from None
+    return BenchmarkResult(source=doc.source, url=doc.url, fetched_at=doc.fetched_at, as_of=doc.as_of,
+                           document_sha256=doc.sha256, model_id=model_id, benchmark_id=benchmark.benchmark_id,
+                           setting=setting or None, harness=harness or None, score=value, ci_low=low,
+                           ci_high=high, sample_size=size, evaluated_at=when, result_url=result_url,
+                           source_row=source_row, note=note)
 
 
 def add_price(out: Extraction, model_id: str, provider_id: str | None, value: object, note: str | None = None,

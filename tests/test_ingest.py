@@ -17,7 +17,7 @@ from warehouse.runs import finish_run, record_source, start_run
 LITELLM = "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json"
 OPENROUTER = "https://openrouter.ai/api/v1/models"
 GENAI = "https://raw.githubusercontent.com/pydantic/genai-prices/main/prices/new_data/v2/data.json"
-AGGREGATORS = ["modelsdev", "openrouter", "litellm", "genai_prices"]
+AGGREGATORS = ["modelsdev", "openrouter", "litellm", "genai_prices", "lmarena", "aider"]
 
 
 def ingest(db: Path, snapshot: Path, sources: list[str], spool: Path) -> dict:

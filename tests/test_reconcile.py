@@ -407,10 +407,11 @@ def test_most_priced_chat_model_ids_resolve(shared):
     assert resolved / total >= 0.97
     # unresolved ids are listed, never dropped: every id the loader landed has a row in model_aliases
     landed = shared.con.execute("SELECT count(*) FROM (SELECT DISTINCT source, provider_id, model_id "
-                                "FROM current_observations)").fetchone()[0]
+                                "FROM current_observations UNION SELECT DISTINCT source, NULL, model_id "
+                                "FROM current_benchmark_observations)").fetchone()[0]
     assert shared.con.execute("SELECT count(*) FROM model_aliases").fetchone()[0] == landed
     assert shared.con.execute("SELECT count(*) FROM model_aliases WHERE model_id IS NULL").fetchone()[0] > 0
-    assert {r.source for r in report} == {"genai_prices", "litellm", "modelsdev", "openrouter"}
+    assert {r.source for r in report} == {"aider", "genai_prices", "litellm", "lmarena", "modelsdev", "openrouter"}
     assert shared.again.seconds < 60  # a few seconds on a laptop; generous for a loaded CI machine
 
 

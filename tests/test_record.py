@@ -93,7 +93,7 @@ def test_record_figures_for_mistral_large_against_small(facts):
     # Small 4: kilo, mistral, nano-gpt (plain and :thinking), nvidia, openrouter, regolo-ai, venice; the
     # other listings at mistral and openrouter (LiteLLM's, genai-prices') are not preferred, so not routes
     assert (r.side_a.routes, r.side_b.routes) == (3, 8)
-    assert r.benchmarks.rows == [] and "none sourced" in r.benchmarks.note
+    assert r.benchmarks.rows == [] and "0 shared rows" in r.benchmarks.note  # neither Mistral is on a leaderboard
 
 
 def test_traffic_profile_is_configurable_and_stated(facts):

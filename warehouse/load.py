@@ -21,6 +21,9 @@ OBSERVATION_COLUMNS = [
     "value_decimal", "value_int", "value_bool", "value_date", "value_text", "value_list", "unit", "note",
     *PRICE_COLUMNS,
 ]
+BENCHMARK_COLUMNS = ["source", "url", "document_sha256", "fetched_at", "as_of", "model_id", "benchmark_id", "setting",
+                     "harness", "score", "ci_low", "ci_high", "sample_size", "evaluated_at", "result_url",
+                     "source_row", "note"]
 REJECTION_COLUMNS = ["source", "url", "document_sha256", "fetched_at", "model_id", "provider_id",
                      "field", "raw_value", "reason"]
 
@@ -97,6 +100,8 @@ def _store(con: duckdb.DuckDBPyConnection, run_id: int, doc: Document, result: E
     _insert(con, "observations", OBSERVATION_COLUMNS, [
         (o.source, o.url, o.document_sha256, o.fetched_at, o.as_of, o.model_id, o.provider_id, o.field,
          *_value_columns(o), o.unit, o.note, *_price_columns(o)) for o in result.observations])
+    _insert(con, "benchmark_observations", BENCHMARK_COLUMNS,
+            [tuple(getattr(b, c) for c in BENCHMARK_COLUMNS) for b in result.benchmarks])
     _insert(con, "rejected_observations", REJECTION_COLUMNS, [
         (r.source, r.url, r.document_sha256, r.fetched_at, r.model_id, r.provider_id, r.field,
          r.raw_value, r.reason) for r in result.rejections])
@@ -152,7 +157,8 @@ def _load_document(con, run_id: int, folder: Path, meta: dict, outcome: SourceLo
         if not parsed and required:
             outcome.errors.append(f"{url}: {parse_error}")
         outcome.observations += con.execute(
-            "SELECT count(*) FROM observations WHERE source = ? AND url = ? AND document_sha256 = ?",
+            "SELECT (SELECT count(*) FROM observations WHERE source = $1 AND url = $2 AND document_sha256 = $3)"
+            " + (SELECT count(*) FROM benchmark_observations WHERE source = $1 AND url = $2 AND document_sha256 = $3)",
             [meta["source"], url, meta["sha256"]]).fetchone()[0]
         return
     doc = Document(body=(folder / "bodies" / meta["sha256"]).read_bytes(), data_date=meta.get("data_date"),
@@ -165,13 +171,15 @@ def _load_document(con, run_id: int, folder: Path, meta: dict, outcome: SourceLo
         result, error = None, exc.reason
         if meta.get("redirected_to"):
             error = f"{error} (redirected to {meta['redirected_to']})"
-        if required:
-            outcome.errors.append(f"{url}: {error}")
-        else:
-            outcome.skipped.append(f"{url}: {error}")
+    if result is not None and not result.usable and result.rejections:
+        # every row was rejected: the rejections are kept, the document does not become current
+        error = (f"no usable rows: {len(result.rejections)} rejected "
+                 f"(first: {result.rejections[0].field}: {result.rejections[0].reason})")
+    if error is not None:
+        (outcome.errors if required else outcome.skipped).append(f"{url}: {error}")
     _store(con, run_id, doc, result, error)
     if result is not None:
-        outcome.observations += len(result.observations)
+        outcome.observations += result.usable
         outcome.rejected += len(result.rejections)
 
 

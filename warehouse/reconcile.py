@@ -18,7 +18,7 @@ from typing import NamedTuple
 import duckdb
 import pyarrow as pa
 
-from pipeline import identity, reconcile as rules
+from pipeline import benchmarks, identity, leaderboard_names, reconcile as rules
 
 
 class ResolutionRow(NamedTuple):
@@ -72,11 +72,18 @@ def reconcile(con: duckdb.DuckDBPyConnection, run_id: int, now: datetime) -> Rec
         "SELECT model_id FROM offerings UNION SELECT model_id FROM price_history").fetchall()}
 
     ids = [identity.SourceId(*r) for r in con.execute(
-        "SELECT DISTINCT source, provider_id, model_id FROM current_observations ORDER BY ALL").fetchall()]
+        "SELECT DISTINCT source, provider_id, model_id FROM current_observations UNION "
+        "SELECT DISTINCT source, NULL, model_id FROM current_benchmark_observations ORDER BY ALL").fetchall()]
     links = [(identity.SourceId(s, p, m), repo) for s, p, m, repo in con.execute(
         "SELECT DISTINCT source, provider_id, model_id, value_text FROM current_observations "
         "WHERE field = 'hugging_face_id' ORDER BY ALL").fetchall()]
-    result = identity.resolve_ids(ids, links, previous)
+    lookups = leaderboard_names.lookup_ids(ids)  # leaderboard names resolve through their forms
+    plain = [i for i in ids if i not in lookups]
+    result = identity.resolve_ids(plain + [f for forms in lookups.values() for f, _ in forms], links, previous)
+    if lookups:
+        by_id = {r.id: r for r in result.resolutions}
+        result.resolutions = [by_id[i] for i in plain] + [
+            leaderboard_names.choose(i, forms, by_id) for i, forms in lookups.items()]
     timings["identity"] = time.perf_counter() - started
 
     tables = _inputs(result, ids, run_id, now)
@@ -158,6 +165,12 @@ def _inputs(result: identity.Identity, ids: list[identity.SourceId], run_id: int
         "_plausibility": pa.Table.from_pylist([{"rule": r} for r in precedence.plausibility],
                                               schema=pa.schema([("rule", pa.string())])),
         "_reconcile_run": pa.Table.from_pylist([{"run_id": run_id, "now": now}]),
+        "_benchmarks": pa.Table.from_pylist(benchmarks.benchmark_rows(), schema=pa.schema([
+            ("benchmark_id", pa.string()), ("name", pa.string()), ("metric", pa.string()), ("unit", pa.string()),
+            ("min_score", pa.decimal128(18, 6)), ("max_score", pa.decimal128(18, 6)), ("higher_is_better", pa.bool_()),
+            ("significance", pa.string()), ("url", pa.string()), ("description", pa.string())])),
+        "_benchmark_copies": pa.Table.from_pylist(benchmarks.copy_rows(), schema=pa.schema([
+            ("source", pa.string()), ("benchmark_id", pa.string()), ("of", pa.string())])),
     }
 
 

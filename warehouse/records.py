@@ -20,8 +20,8 @@ import duckdb
 
 from pipeline.record.build import build_record, side_figures
 from warehouse.costs import profile_sides, routes_of
-from pipeline.record.schema import (CAPABILITIES, Candidate, Capability, ComparisonRecord, Conflict, ModelFacts, Route,
-                                    SourceDocument, Specs, TrafficProfile, cited_sources)
+from pipeline.record.schema import (CAPABILITIES, BenchmarkScore, Candidate, Capability, ComparisonRecord, Conflict,
+                                    ModelFacts, Route, SourceDocument, Specs, TrafficProfile, cited_sources)
 
 SPEC_FIELDS = tuple(Specs.model_fields)
 _ENTITY_MODEL = "CASE WHEN contains(entity, '@') THEN regexp_extract(entity, '^(.*)@', 1) ELSE entity END"
@@ -196,6 +196,35 @@ def load_documents(con: duckdb.DuckDBPyConnection, model_ids: Iterable[str]) -> 
     return out
 
 
+_SCORE_COLUMNS = ("benchmark_id", "benchmark", "metric", "unit", "higher_is_better", "significance", "setting",
+                  "harness", "score", "ci_low", "ci_high", "evaluated_at", "as_of", "source", "url", "copy_of")
+
+
+def load_scores(con: duckdb.DuckDBPyConnection, model_ids: Iterable[str]) -> dict[str, list[BenchmarkScore]]:
+    """Per model, its current benchmark scores (view benchmark_scores), with the document's as-of."""
+    out: dict[str, list[BenchmarkScore]] = defaultdict(list)
+    for row in con.execute("""
+            SELECT s.model_id, s.benchmark_id, s.benchmark, s.metric, s.unit, s.higher_is_better, s.significance,
+                   s.setting, s.harness, s.score, s.ci_low, s.ci_high, s.evaluated_at, d.as_of, s.source, s.url, s.copy_of
+            FROM benchmark_scores s
+            LEFT JOIN raw_documents d ON d.source = s.source AND d.url = s.document_url AND d.sha256 = s.document_sha256
+            WHERE s.model_id IN (SELECT unnest(?)) ORDER BY ALL""", [sorted(set(model_ids))]).fetchall():
+        out[row[0]].append(BenchmarkScore(**dict(zip(_SCORE_COLUMNS, row[1:]))))
+    return out
+
+
+def load_benchmark_documents(con: duckdb.DuckDBPyConnection, model_ids: Iterable[str]) -> dict[str, list[SourceDocument]]:
+    """Per model, the documents its benchmark scores come from."""
+    out: dict[str, list[SourceDocument]] = defaultdict(list)
+    for model_id, source, url, as_of, fetched in con.execute("""
+            SELECT DISTINCT s.model_id, d.source, d.url, d.as_of, d.last_fetched_at
+            FROM benchmark_scores s
+            JOIN raw_documents d ON d.source = s.source AND d.url = s.document_url AND d.sha256 = s.document_sha256
+            WHERE s.model_id IN (SELECT unnest(?)) ORDER BY 1, 2, 3""", [sorted(set(model_ids))]).fetchall():
+        out[model_id].append(SourceDocument(source=source, url=url, as_of=as_of, fetched_at=fetched))
+    return out
+
+
 def last_reviewed(con: duckdb.DuckDBPyConnection, a: str, b: str) -> date | None:
     row = con.execute("SELECT last_reviewed FROM comparisons WHERE model_a = ? AND model_b = ?",
                       sorted([a, b])).fetchone()
@@ -229,14 +258,19 @@ class RecordBuilder:
         with _bulk_load():
             self.facts = load_facts(con, ids)
             self.documents = load_documents(con, ids)
+            self.scores = load_scores(con, ids)
+            self.bench_documents = load_benchmark_documents(con, ids)
             self.figures = {m: side_figures(f, self.traffic) for m, f in self.facts.items()}
             routes = routes_of(con, list(self.facts))
             self.profiles = {m: profile_sides(routes.get(m, [])) for m in self.facts}
 
     def record(self, a: str, b: str, reviewed: date | None = None) -> ComparisonRecord:
-        return build_record(self.facts[a], self.facts[b], self.documents.get(a, []) + self.documents.get(b, []),
-                            self.traffic, reviewed, (self.figures[a], self.figures[b]),
-                            (self.profiles[a], self.profiles[b]))
+        scores = (self.scores.get(a, []), self.scores.get(b, []))
+        documents = self.documents.get(a, []) + self.documents.get(b, [])
+        if scores[0] and scores[1]:  # the documents of benchmark rows, when any row can be shared
+            documents += self.bench_documents.get(a, []) + self.bench_documents.get(b, [])
+        return build_record(self.facts[a], self.facts[b], documents, self.traffic, reviewed,
+                            (self.figures[a], self.figures[b]), (self.profiles[a], self.profiles[b]), scores)
 
 
 def pair_record(con: duckdb.DuckDBPyConnection, a: str, b: str,

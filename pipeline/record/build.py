@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from pipeline.record import figures as fig
 from pipeline.record.cost import Profile
-from pipeline.record.schema import (CAPABILITIES, DECISION_FIT_RULES, LONG_CONTEXT_TOKENS, RAG_CONTEXT_TOKENS, Benchmarks,
+from pipeline.record.schema import (CAPABILITIES, DECISION_FIT_RULES, LONG_CONTEXT_TOKENS, RAG_CONTEXT_TOKENS, BenchmarkRow,
+                                    Benchmarks, BenchmarkScore,
                                     Cheapest, ComparisonRecord, FaqEntry, ModelFacts, OverlapPrice, PriceComparison,
                                     ProfileCost, ProfileSide, Route, SideFigures, SourceDocument, SwitchFriction,
                                     TrafficProfile)
@@ -410,21 +411,117 @@ def profile_costs(a: list[tuple[Profile, ProfileSide]], b: list[tuple[Profile, P
 _NO_BENCHMARKS = Benchmarks()
 
 
+def _lead(x: BenchmarkScore, y: BenchmarkScore) -> tuple[bool | None, int]:
+    """(outside both intervals, who leads: 1 x, -1 y, 0 neither), as the warehouse macro
+    benchmark_lead decides it: with intervals only a gap outside both counts."""
+    better = 1 if x.higher_is_better else -1
+    if x.significance == "interval":
+        if x.ci_low is None or y.ci_low is None:
+            return None, 0
+        if x.ci_low > y.ci_high:
+            return True, better
+        if y.ci_low > x.ci_high:
+            return True, -better
+        return False, 0
+    if x.score == y.score:
+        return None, 0
+    return None, better if x.score > y.score else -better
+
+
+def benchmarks(a: ModelFacts, b: ModelFacts, scores_a: list[BenchmarkScore], scores_b: list[BenchmarkScore]) -> Benchmarks:
+    """Shared rows (same benchmark and metric, like harness and setting), then what only one side has."""
+    if not scores_a and not scores_b:
+        return _NO_BENCHMARKS
+    by_b = {s.compare_key: s for s in scores_b}
+    rows = []
+    for x in sorted(scores_a, key=lambda s: (s.benchmark, s.harness or "", s.setting or "")):
+        y = by_b.get(x.compare_key)
+        if y is None:
+            continue
+        outside, lead = _lead(x, y)
+        rows.append(BenchmarkRow(
+            benchmark_id=x.benchmark_id, benchmark=x.benchmark, metric=x.metric, unit=x.unit, harness=x.harness,
+            setting_a=x.setting, setting_b=y.setting, score_a=x.score, score_b=y.score,
+            ci_a=(x.ci_low, x.ci_high) if x.ci_low is not None else None,
+            ci_b=(y.ci_low, y.ci_high) if y.ci_low is not None else None,
+            difference=x.score - y.score, outside_intervals=outside, leader={1: "a", -1: "b"}.get(lead),
+            as_of=str(x.evaluated_at or y.evaluated_at or x.as_of or "") or None,
+            source=_cited(x) if _cited(x) == _cited(y) else f"{_cited(x)}, {_cited(y)}", url=x.url or y.url))
+    names_a = {s.benchmark_id: s.benchmark for s in scores_a}
+    names_b = {s.benchmark_id: s.benchmark for s in scores_b}
+    both = set(names_a) & set(names_b)
+    keys_a, keys_b = {s.compare_key for s in scores_a}, {s.compare_key for s in scores_b}
+    not_comparable = [*_unmatched(a, b, [s for s in scores_a if s.benchmark_id in both and s.compare_key not in keys_b],
+                                  scores_b),
+                      *_unmatched(b, a, [s for s in scores_b if s.benchmark_id in both and s.compare_key not in keys_a],
+                                  scores_a)]
+    only_a = sorted({names_a[i] for i in set(names_a) - set(names_b)})
+    only_b = sorted({names_b[i] for i in set(names_b) - set(names_a)})
+    lead_a = sum(r.leader == "a" for r in rows)
+    lead_b = sum(r.leader == "b" for r in rows)
+    note = (f"{len(rows)} shared rows: {a.name} leads {lead_a}, {b.name} leads {lead_b}, "
+            f"{len(rows) - lead_a - lead_b} without a lead (equal, or intervals overlap)." if rows
+            else "No benchmark row with the same setting for both models: 0 shared rows.")
+    return Benchmarks(rows=rows, not_comparable=not_comparable, only_a=only_a, only_b=only_b, note=note)
+
+
+def _unmatched(x: ModelFacts, y: ModelFacts, rows: list[BenchmarkScore], other: list[BenchmarkScore]) -> list[str]:
+    """One sentence per setting of x's rows on benchmarks y is evaluated on, under other settings only."""
+    out = []
+    for label in sorted({_setting_label(s) for s in rows}):
+        group = sorted({s.benchmark for s in rows if _setting_label(s) == label})
+        theirs = sorted({_setting_label(s) for s in other if s.benchmark in group})
+        what = fig.listing(group) if len(group) <= 3 else f"{len(group)} benchmarks ({fig.listing(group[:3])}...)"
+        kind = " (a thinking variant against a non-thinking one)" if _thinking([label]) != _thinking(theirs) else ""
+        out.append(f"{x.name} at {label} on {what} is not compared: {y.name} is evaluated there only at "
+                   f"{fig.listing(theirs)}{kind}.")
+    return out
+
+
+def _cited(s: BenchmarkScore) -> str:
+    return f"{s.source} (copy of {s.copy_of})" if s.copy_of else s.source
+
+
+def _setting_label(s: BenchmarkScore) -> str:
+    label = s.setting or "the default setting"
+    return f"{label} via {s.harness}" if s.harness else label
+
+
+def _thinking(labels: list[str]) -> bool:
+    return any("thinking" in x and "no-thinking" not in x for x in labels)
+
+
+def benchmark_tradeoffs(a: ModelFacts, b: ModelFacts, bench: Benchmarks, limit: int = 3) -> list[str]:
+    """Sentences for shared rows whose gap is outside both intervals, largest first."""
+    out = []
+    first = ("lmarena-full", "lmarena-coding", "lmarena-math", "lmarena-hard-6")  # the headline categories
+    rows = sorted((r for r in bench.rows if r.outside_intervals and r.leader),
+                  key=lambda r: (first.index(r.benchmark_id) if r.benchmark_id in first else len(first),
+                                 -abs(r.difference), r.benchmark))
+    for r in rows[:limit]:
+        lead, other = (a, b) if r.leader == "a" else (b, a)
+        setting = f" ({r.setting_a})" if r.setting_a else ""
+        out.append(f"{lead.name} leads {other.name} on {r.benchmark}{setting} by {fig.score(abs(r.difference))} "
+                   f"{r.unit}, outside both 95% intervals ({r.source}, {r.as_of}).")
+    return out
+
+
 def build_record(a: ModelFacts, b: ModelFacts, documents: list[SourceDocument],
                  traffic: TrafficProfile | None = None, last_reviewed: date | None = None,
                  figures: tuple[SideFigures, SideFigures] | None = None,
                  profiles: tuple[list[tuple[Profile, ProfileSide]], list[tuple[Profile, ProfileSide]]] | None = None,
-                 ) -> ComparisonRecord:
+                 scores: tuple[list[BenchmarkScore], list[BenchmarkScore]] = ([], [])) -> ComparisonRecord:
     """The full record for A against B (A first, as asked); `figures`: side_figures of A and B
     at `traffic`, when the caller already has them (bulk builds compute them once per model);
     `profiles`: each side's cost under every workload profile (the cost engine's, per model)."""
     p = _Pair(a, b, traffic or TrafficProfile(), figures)
     unique = {(d.source, d.url): d for d in documents}
+    bench = benchmarks(a, b, *scores)
     return ComparisonRecord(
         title=f"{a.name} vs {b.name}",
         model_a=a, model_b=b, traffic=p.traffic, side_a=p.fa, side_b=p.fb, price=p.price,
-        verdict=verdict(p), tradeoffs=tradeoffs(p), switch_friction=switch_friction(p),
-        benchmarks=_NO_BENCHMARKS, deep_dive=deep_dive(p), faq=faq(p),
+        verdict=verdict(p), tradeoffs=tradeoffs(p) + benchmark_tradeoffs(a, b, bench),
+        switch_friction=switch_friction(p), benchmarks=bench, deep_dive=deep_dive(p), faq=faq(p),
         sources=[unique[k] for k in sorted(unique)], last_reviewed=last_reviewed,
         profiles=profile_costs(*profiles, a.model_id, b.model_id) if profiles else [],
     )

@@ -150,3 +150,8 @@ def listing(items: list[str], conjunction: str = "and") -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def score(value: Decimal) -> str:
+    """A benchmark score or gap, one decimal, half up: 1495.170625 is '1495.2'."""
+    return f"{value.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):f}"

@@ -230,8 +230,8 @@ def _side_cells(m: ModelFacts, f: SideFigures) -> _SideCells:
 
 
 def _scorecard(r: ComparisonRecord, a: _SideCells, b: _SideCells) -> Table:
-    n = len(r.benchmarks.rows)
-    bench = f"{n} rows" + ("" if n else " (none sourced)")
+    n, one_sided = len(r.benchmarks.rows), r.benchmarks.only_a or r.benchmarks.only_b or r.benchmarks.not_comparable
+    bench = f"{n} rows" + ("" if n or one_sided else " (none sourced)")
     labels = ("Decision fit", "Context window", "Cheapest input", "Cheapest output",
               f"Blended price ({r.traffic.blend_label})", "Provider routes")
     rows = [*zip(labels, a.scorecard, b.scorecard), ("Shared benchmarks", bench, bench)]
@@ -353,6 +353,36 @@ def sources_table(documents: list[SourceDocument]) -> Table:
     return Table(["Source", "Document", "As of", "Fetched"], rows, ids)
 
 
+def _interval(ci) -> str:
+    return f" ({fig.score(ci[0])}-{fig.score(ci[1])})" if ci else ""
+
+
+def _benchmarks(r: ComparisonRecord) -> list:
+    """Shared rows (both scores, intervals, the gap and whether it is outside both intervals, the
+    date and source), then benchmarks evaluated under different settings, then one-sided ones."""
+    bench, a, b = r.benchmarks, r.model_a.name, r.model_b.name
+    out: list = [Para(bench.note)]
+    if bench.rows:
+        rows = []
+        for row in bench.rows:
+            significance = ("no interval published" if row.outside_intervals is None
+                            else "outside both intervals" if row.outside_intervals else "intervals overlap: no significant difference")
+            rows.append((row.benchmark + (f" via {row.harness}" if row.harness else ""),
+                         row.setting_a or "default", row.setting_b or "default",
+                         fig.score(row.score_a) + _interval(row.ci_a), fig.score(row.score_b) + _interval(row.ci_b),
+                         ("+" if row.difference > 0 else "") + fig.score(row.difference) + f" {row.unit}", significance,
+                         row.as_of or "undated", Link(row.source, row.url) if row.url else row.source))
+        out.append(Table(["Benchmark", f"Setting ({a})", f"Setting ({b})", a, b, "Difference (A - B)", "Significance",
+                          "Date", "Source"], rows))
+    if bench.not_comparable:
+        out.append(Bullets(bench.not_comparable))
+    one_sided = [f"Only {a} is evaluated on {x}." for x in bench.only_a] + \
+                [f"Only {b} is evaluated on {x}." for x in bench.only_b]
+    if one_sided:
+        out.append(Bullets(one_sided))
+    return out
+
+
 def _reviewed(r: ComparisonRecord) -> str:
     sources = fig.listing(sorted(set(r.model_a.contributing_sources) | set(r.model_b.contributing_sources)))
     if r.last_reviewed:
@@ -404,7 +434,7 @@ def blocks(r: ComparisonRecord) -> list:
                  Heading("Capabilities"),
                  Table(["Capability", a.name, b.name],
                        list(zip(_CAPABILITY_LABELS, cells_a.capabilities, cells_b.capabilities))),
-                 Heading("Benchmarks"), Para(r.benchmarks.note),
+                 Heading("Benchmarks"), *_benchmarks(r),
                  Heading("Deep dive"), *[Para(p) for p in r.deep_dive],
                  Heading("FAQ")]
     for q in r.faq:

@@ -15,6 +15,12 @@ tier (the `free` variant, or $0 for both input and output, as trial endpoints li
 are rate-limited, so they are listed but never priced out as the cheapest route or a monthly
 cost. Cheapest figures are among priced routes; ties list every provider at that price.
 Decision-fit tags follow `DECISION_FIT_RULES` and need a sourced value: an unknown earns none.
+
+Benchmarks (`scores`: each side's `BenchmarkScore`s): a row is shared only when both models have
+the same benchmark and metric under a like harness and setting (`compare_key`); rows at other
+settings are named, never compared (a thinking variant against a non-thinking one is said so).
+Where a benchmark publishes intervals a gap leads only outside both; tradeoffs cite a benchmark
+only for such a gap.
 """
 from __future__ import annotations
 
@@ -298,18 +304,59 @@ class SwitchFriction(_Part):
     statements: list[str]
 
 
-class BenchmarkRow(_Part):
+class BenchmarkScore(_Part):
+    """One model's current score on one benchmark under one setting (warehouse view benchmark_scores)."""
+
+    benchmark_id: str
     benchmark: str
     metric: str
+    unit: str
+    higher_is_better: bool = True
+    significance: str = "none"      # interval: a gap counts only outside both intervals
+    setting: str | None = None      # None: the default setting
+    harness: str | None = None
+    score: Decimal
+    ci_low: Decimal | None = None
+    ci_high: Decimal | None = None
+    evaluated_at: date | None = None
+    as_of: str | None = None
+    source: str
+    url: str | None = None
+    copy_of: str | None = None
+
+    @property
+    def compare_key(self) -> tuple:
+        return self.benchmark_id, self.harness or "", self.setting or ""
+
+
+class BenchmarkRow(_Part):
+    """A row both models have: same benchmark and metric, like harness and setting."""
+
+    benchmark_id: str
+    benchmark: str
+    metric: str
+    unit: str
+    harness: str | None = None
+    setting_a: str | None = None
+    setting_b: str | None = None
     score_a: Decimal
     score_b: Decimal
+    ci_a: tuple[Decimal, Decimal] | None = None
+    ci_b: tuple[Decimal, Decimal] | None = None
+    difference: Decimal                 # score_a - score_b
+    outside_intervals: bool | None      # None: the benchmark publishes no intervals
+    leader: Literal["a", "b"] | None    # significant where intervals exist, else the better score
+    as_of: str | None = None            # evaluation date, else the document's as-of
     source: str
-    url: str
+    url: str | None = None
 
 
 class Benchmarks(_Part):
     rows: list[BenchmarkRow] = []
-    note: str = "No benchmark source is ingested yet: 0 shared rows, none sourced."
+    not_comparable: list[str] = []  # both evaluated, but under different settings or harnesses: never compared
+    only_a: list[str] = []          # benchmarks only model A has a score on
+    only_b: list[str] = []
+    note: str = "No benchmark source states a score for both models: 0 shared rows."
 
 
 class FaqEntry(_Part):

@@ -6,7 +6,7 @@ from typing import Callable
 
 from pipeline.observation import Document, Extraction
 from pipeline.sources import genai_prices, litellm, modelsdev, openrouter
-from pipeline.sources import huggingface, pricing_pages
+from pipeline.sources import aider, huggingface, lmarena, pricing_pages
 
 EXTRACTORS: dict[str, Callable[[Document], Extraction]] = {
     "modelsdev": modelsdev.extract,
@@ -15,6 +15,8 @@ EXTRACTORS: dict[str, Callable[[Document], Extraction]] = {
     "genai_prices": genai_prices.extract,
     "huggingface": huggingface.extract,
     "pricing_pages": pricing_pages.extract,
+    "lmarena": lmarena.extract,
+    "aider": aider.extract,
 }
 
 

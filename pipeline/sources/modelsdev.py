@@ -16,6 +16,8 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from pipeline.benchmarks import lookup
+from pipeline.leaderboard_names import EFFORTS
 from pipeline.observation import Document, Extraction, SourceError, add_price
 from pipeline.sources.common import Shape, read
 
@@ -48,6 +50,7 @@ class Entry(Shape):
     cost: dict[str, Any] | None = None
     modalities: dict[str, Any] = {}
     weights: list[dict[str, Any]] = []
+    benchmarks: Any = None  # checked row by row: a changed shape here rejects rows, not the catalogue
 
 
 class Provider(Shape):
@@ -64,6 +67,7 @@ def extract(doc: Document) -> Extraction:
     elif doc.url == MODELS:
         for model_id, entry in read(doc, dict[str, Entry]).items():
             _emit(out, model_id, None, entry)
+            _benchmarks(out, model_id, entry.benchmarks)
     else:
         raise SourceError(doc.source, doc.url, "not a models.dev document this extractor knows")
     return out
@@ -98,6 +102,30 @@ def _emit(out: Extraction, model_id: str, provider_id: str | None, entry: Entry)
     add("license", entry.license)
     if entry.status == "deprecated":
         add("deprecated", True, note="models.dev status 'deprecated'")
+
+
+def _benchmarks(out: Extraction, model_id: str, rows: Any) -> None:
+    """models.json `benchmarks`: name, score, metric, harness, dataset, version, variant (a reasoning
+    effort, or on some rows the harness), date and source URL. The benchmark is the one
+    `pipeline/benchmarks.yaml` matches on name, version, dataset and metric."""
+    if rows is None:
+        return
+    if not isinstance(rows, list):
+        out.reject(model_id, None, "benchmark", rows, "benchmarks is not a list of rows")
+        return
+    for n, row in enumerate(rows):
+        if not isinstance(row, dict) or not isinstance(row.get("name"), str):
+            out.reject(model_id, None, "benchmark", row, f"benchmarks[{n}] is not a row with a name")
+            continue
+        described = ", ".join(f"{k} {row[k]!r}" for k in ("version", "dataset", "metric") if row.get(k) is not None)
+        benchmark = lookup(row["name"], row.get("version"), row.get("dataset"), row.get("metric"))
+        variant = row.get("variant")
+        effort = variant if isinstance(variant, str) and variant.lower() in EFFORTS else None
+        harness = row.get("harness") or (variant if variant and not effort else None)
+        out.add_benchmark(model_id, benchmark, row.get("score"), raw_name=f"{row['name']!r}" + (f" ({described})" if described else ""),
+                          setting=effort, harness=harness, evaluated_at=row.get("date"),
+                          result_url=row.get("source") if isinstance(row.get("source"), str) else None,
+                          source_row=f"benchmarks[{n}]")
 
 
 def _hugging_face_id(weights: list[dict[str, Any]]) -> str | None:

@@ -72,6 +72,9 @@ CREATE TABLE IF NOT EXISTS comparisons (
     a_only_capabilities      VARCHAR[] NOT NULL,
     b_only_capabilities      VARCHAR[] NOT NULL,
     shared_benchmark_rows    INTEGER NOT NULL,
+    a_benchmark_leads        INTEGER DEFAULT 0,
+    b_benchmark_leads        INTEGER DEFAULT 0,
+    benchmark_ties           INTEGER DEFAULT 0,
     input_tokens_per_month   BIGINT NOT NULL,
     output_tokens_per_month  BIGINT NOT NULL,
     input_share              DECIMAL(5, 4) NOT NULL,
@@ -119,7 +122,13 @@ COMMENT ON COLUMN comparisons.monthly_gap_usd IS 'Absolute difference of a_month
 COMMENT ON COLUMN comparisons.a_routes IS 'Routes of model_a: distinct (provider, route) among its active preferred offerings, priced or not.';
 COMMENT ON COLUMN comparisons.overlapping_providers IS 'Providers with an active route for both models: where to A/B test without a new integration.';
 COMMENT ON COLUMN comparisons.a_only_capabilities IS 'Capabilities model_a has (yes) that model_b lacks (no); unknown on either side is not a contrast.';
-COMMENT ON COLUMN comparisons.shared_benchmark_rows IS 'Benchmark rows sourced for both models: 0 until a benchmark source is ingested.';
+ALTER TABLE comparisons ADD COLUMN IF NOT EXISTS a_benchmark_leads INTEGER DEFAULT 0;
+ALTER TABLE comparisons ADD COLUMN IF NOT EXISTS b_benchmark_leads INTEGER DEFAULT 0;
+ALTER TABLE comparisons ADD COLUMN IF NOT EXISTS benchmark_ties INTEGER DEFAULT 0;
+COMMENT ON COLUMN comparisons.shared_benchmark_rows IS 'Benchmark rows both models have with the same compare_key (benchmark and metric, harness, setting; view benchmark_scores): the rows the record''s Benchmarks section compares.';
+COMMENT ON COLUMN comparisons.a_benchmark_leads IS 'Shared rows model_a leads (macro benchmark_lead: outside both intervals where the benchmark publishes them, else the better score).';
+COMMENT ON COLUMN comparisons.b_benchmark_leads IS 'Shared rows model_b leads.';
+COMMENT ON COLUMN comparisons.benchmark_ties IS 'Shared rows neither leads: equal scores, or overlapping intervals.';
 COMMENT ON COLUMN comparisons.content_hash IS 'md5 of the two models'' summary hashes: changes exactly when an input of the pair changes.';
 COMMENT ON COLUMN comparisons.generated_at IS 'When the row was last computed.';
 COMMENT ON COLUMN comparisons.changed_at IS 'When content_hash last changed.';
@@ -295,6 +304,8 @@ facts AS (
         SELECT CASE WHEN contains(entity, '@') THEN regexp_extract(entity, '^(.*)@', 1) ELSE entity END,
                'conflict ' || to_json(c)
         FROM conflicts c
+        UNION ALL
+        SELECT model_id, 'benchmark ' || to_json(s) FROM benchmark_scores s
     )
     GROUP BY model_id
 )
@@ -319,6 +330,20 @@ LEFT JOIN source_lists s USING (model_id)
 LEFT JOIN facts f USING (model_id)
 LEFT JOIN profile_lists pl USING (model_id)
 CROSS JOIN settings st;
+
+-- Per pair of models with benchmark rows (model_a < model_b): rows with the same compare_key, and
+-- who leads them (macro benchmark_lead, warehouse/sql/10_benchmarks.sql).
+CREATE OR REPLACE MACRO comparison_benchmark_pairs() AS TABLE
+SELECT model_a, model_b, count(*) AS shared, count(*) FILTER (WHERE lead = 1) AS a_leads,
+       count(*) FILTER (WHERE lead = -1) AS b_leads, count(*) FILTER (WHERE lead = 0) AS ties
+FROM (
+    SELECT a.model_id AS model_a, b.model_id AS model_b,
+           benchmark_lead(a.score, a.ci_low, a.ci_high, b.score, b.ci_low, b.ci_high, a.higher_is_better,
+                          a.significance) AS lead
+    FROM benchmark_scores a
+    JOIN benchmark_scores b ON b.compare_key = a.compare_key AND a.model_id < b.model_id
+)
+GROUP BY model_a, model_b;
 
 -- Every pair of the models in comparison_models, model_a < model_b; inputs_changed_at tells a
 -- refresh which pairs to rewrite.
@@ -345,7 +370,10 @@ SELECT
     list_sort(list_intersect(a.providers, b.providers)) AS overlapping_providers,
     list_sort(list_intersect(a.capabilities_yes, b.capabilities_no)) AS a_only_capabilities,
     list_sort(list_intersect(b.capabilities_yes, a.capabilities_no)) AS b_only_capabilities,
-    0 AS shared_benchmark_rows,
+    CAST(coalesce(sb.shared, 0) AS INTEGER) AS shared_benchmark_rows,
+    CAST(coalesce(sb.a_leads, 0) AS INTEGER) AS a_benchmark_leads,
+    CAST(coalesce(sb.b_leads, 0) AS INTEGER) AS b_benchmark_leads,
+    CAST(coalesce(sb.ties, 0) AS INTEGER) AS benchmark_ties,
     a.input_tokens_per_month, a.output_tokens_per_month, a.input_share,
     [{'profile': a.profile_costs[i].profile,
       'a_usd': a.profile_costs[i].usd, 'a_providers': a.profile_costs[i].providers,
@@ -355,4 +383,5 @@ SELECT
     md5(a.summary_hash || b.summary_hash) AS content_hash,
     greatest(a.changed_at, b.changed_at) AS inputs_changed_at
 FROM comparison_models a
-JOIN comparison_models b ON a.model_id < b.model_id;
+JOIN comparison_models b ON a.model_id < b.model_id
+LEFT JOIN comparison_benchmark_pairs() sb ON sb.model_a = a.model_id AND sb.model_b = b.model_id;
