@@ -162,10 +162,13 @@ def test_an_unknown_context_window_makes_no_context_claim(facts):
 
 
 def test_an_unknown_capability_is_unknown_not_no(facts):
-    r = record(facts, SMALL, QWEN)  # no demo source states a capability of Qwen2-7B-Instruct
+    # The demo states one capability of Qwen2-7B-Instruct: vision No, from its card (pipeline_tag
+    # text-generation, a plain causal-LM config); no source states the others.
+    r = record(facts, SMALL, QWEN)
+    assert r.model_b.capability("vision") == "no"
     assert r.model_b.capability("function_calling") == "unknown"
-    assert r.switch_friction.only_a == []  # Yes against unknown is no contrast
-    assert r.switch_friction.unknown_b == ["vision", "multimodal_input", "function_calling", "tool_use",
+    assert r.switch_friction.only_a == ["vision"]  # Yes against No is a contrast; Yes against unknown is none
+    assert r.switch_friction.unknown_b == ["multimodal_input", "function_calling", "tool_use",
                                            "structured_outputs", "reasoning"]
     md = to_markdown(r)
     assert "| Function calling | Yes \\[litellm, modelsdev, openrouter\\] | Unknown |" in md
@@ -173,21 +176,23 @@ def test_an_unknown_capability_is_unknown_not_no(facts):
 
 
 def test_a_source_is_cited_only_for_the_value_it_states(facts):
-    # Large 2407's context: 131072 in its card's config, models.dev (kilo, openrouter) and OpenRouter;
-    # LiteLLM's bedrock and azure_ai keys say max_input_tokens 128000: within tolerance, not the value.
+    # Large 2407's context: 131072 in models.dev (kilo, openrouter) and OpenRouter (its gated card's
+    # config.json answers 401, so the card states none); LiteLLM's bedrock and azure_ai keys say
+    # max_input_tokens 128000: within tolerance, not the value.
     models, _ = facts
     ctx = models[LARGE].specs.context_window
-    assert ctx.value == 131072 and ctx.sources == ["huggingface", "modelsdev", "openrouter"] and not ctx.disputed
+    assert ctx.value == 131072 and ctx.sources == ["modelsdev", "openrouter"] and not ctx.disputed
     litellm = [c for c in ctx.candidates if c.source == "litellm"]
     assert {(c.provider, c.value, c.agrees, c.exact) for c in litellm} == {("azure_ai", "128000", True, False),
                                                                           ("bedrock", "128000", True, False)}
     assert litellm[0].url == "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json"
     assert litellm[0].as_of == "litellm-1.109.1"
     md = to_markdown(record(facts, LARGE, SMALL))
-    assert "| Context window | 131,072 (128K) \\[huggingface, modelsdev, openrouter\\]; litellm: 128,000 |" in md
+    assert "| Context window | 131,072 (128K) \\[modelsdev, openrouter\\]; litellm: 128,000 |" in md
     every = json.loads(to_json(record(facts, LARGE, SMALL)))["model_a"]["specs"]["context_window"]["candidates"]
     assert {(c["source"], c["provider"], c["value"]) for c in every} >= {
-        ("huggingface", None, "131072"), ("litellm", "bedrock", "128000"), ("openrouter", "openrouter", "131072")}
+        ("modelsdev", "kilo", "131072"), ("litellm", "bedrock", "128000"), ("openrouter", "openrouter", "131072")}
+    assert "huggingface" not in {c["source"] for c in every}
     assert all(c["url"] and c["source_id"] for c in every)
 
 
@@ -225,7 +230,7 @@ def test_conflicts_are_shown_with_the_value_used_and_its_source(facts):
     # 262144 (LiteLLM, OpenRouter, models.dev's kilo entry) is 256K in powers of two: shown as their own value
     assert "Sources disagree on the context window of Mistral Small 4: modelsdev (mistral) says 256000;" in md
     assert "huggingface says 1048576" in md and "used 256000 from modelsdev (vendor (modelsdev) wins" in md
-    assert ("| Context window | 131,072 (128K) \\[huggingface, modelsdev, openrouter\\]; litellm: 128,000 | "
+    assert ("| Context window | 131,072 (128K) \\[modelsdev, openrouter\\]; litellm: 128,000 | "
             "256,000 (256K) \\[modelsdev\\]; litellm, modelsdev, openrouter: 262,144 (sources disagree: see "
             "Conflicts) |") in md
     assert "| Context window | 128K | 256K (disputed) |" in md
