@@ -6,6 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from flows.steps import SOURCES
 from pipeline.record.schema import CAPABILITIES
 from tests.comparison_helpers import LARGE, QWEN, SMALL, demo_warehouse
 from warehouse.comparisons import ComparisonSettings, refresh_comparisons
@@ -40,9 +41,8 @@ def compare(con, run_id: int, day: date, settings: ComparisonSettings | None = N
 
 
 def add_run(con, run_id: int, failed: tuple[str, ...] = (), absent: tuple[str, ...] = ()) -> None:
-    sources = ["openrouter", "litellm", "modelsdev", "genai_prices", "huggingface"]
     con.execute("INSERT INTO runs (run_id, started_at) VALUES (?, now())", [run_id])
-    for s in sources:
+    for s in SOURCES:  # every source a nightly run fetches (leaderboards too: records cite their rows)
         if s not in absent:
             con.execute("INSERT INTO run_sources VALUES (?, ?, ?, 1, 0, 0, ?, now())",
                         [run_id, s, "failed" if s in failed else "ok", f"{s}: HTTP 503" if s in failed else None])
