@@ -106,8 +106,11 @@ WHERE h.rowid = r.id AND h.preferred IS DISTINCT FROM coalesce(r.preferred, fals
 -- Conflicts: a key stated with different values by two sources (the base prices are judged by
 -- step 6 already).
 INSERT INTO conflicts
-WITH judged AS (
-    SELECT l.*, p.usd_per_mtok AS chosen_price, p.source AS chosen_source, s.offering_rank,
+WITH evidence AS (  -- the document behind each listed price component
+    SELECT model_id, provider_id, source, route, min(url) AS url, min(as_of) AS as_of, min(copy_of) AS copy_of
+    FROM _offer_obs WHERE field = 'price_usd_per_mtok' GROUP BY ALL),
+judged AS (
+    SELECT l.*, e.url, e.as_of, e.copy_of, p.usd_per_mtok AS chosen_price, p.source AS chosen_source, s.offering_rank,
            _equivalent('usd_per_mtok', CAST(l.usd_per_mtok AS DOUBLE), CAST(p.usd_per_mtok AS DOUBLE), 'x', 'x',
                        t.relative, t.absolute, false) AS agrees
     FROM _price_ranked l
@@ -117,13 +120,16 @@ WITH judged AS (
      AND p.hours IS NOT DISTINCT FROM l.hours
     JOIN _tolerance t ON t.kind = 'usd_per_mtok'
     LEFT JOIN _source_rank s ON s.source = l.source
+    LEFT JOIN evidence e ON e.model_id = l.model_id AND e.provider_id = l.provider_id AND e.source = l.source
+                        AND e.route = l.route
     WHERE NOT (l.service_tier = 'standard' AND l.threshold_tokens = 0 AND l.hours IS NULL
                AND l.component IN ('input', 'output', 'cache_read', 'cache_write_5m')))
 SELECT model_id || '@' || provider_id || coalesce(' (' || variant || ')', '') AS entity,
        format('price_usd_per_mtok[{} {}{}{}]', component, service_tier,
               CASE WHEN threshold_tokens > 0 THEN ' >' || threshold_tokens ELSE '' END,
               coalesce(' ' || hours, '')) AS field,
-       list({'source': source, 'source_id': route, 'value': _number_text(usd_per_mtok)} ORDER BY offering_rank, source, route),
+       list({'source': source, 'source_id': route, 'value': _number_text(usd_per_mtok), 'copy_of': copy_of,
+             'url': url, 'as_of': as_of} ORDER BY offering_rank, source, route),
        _number_text(any_value(chosen_price)), any_value(chosen_source),
        format('{} is preferred by the offering order {}; {} of {} listings differ beyond tolerance',
               any_value(chosen_source), (SELECT string_agg(source, ' > ' ORDER BY offering_rank)
