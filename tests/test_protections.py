@@ -61,7 +61,14 @@ def test_a_manifest_file_outside_the_snapshot_folder_is_refused(tmp_path, outsid
         Snapshot(root)
 
 
-# --- link safety in HTML and Markdown (pipeline/record/render.py) ---------------------------
+# --- link safety in HTML and Markdown (pipeline/record/render.py, pipeline/record/html.py) ----
+
+
+def _html_inline(x) -> str:
+    """An inline as the record and site templates write it."""
+    from pipeline.record.html import record_environment
+
+    return str(record_environment().filters["inline"](x))
 
 HOSTILE_HREFS = [
     "javascript:alert(1)//https://x", "JaVaScRiPt:alert(1)", " javascript:alert(1)", "\tjavascript:alert(1)",
@@ -74,7 +81,7 @@ HOSTILE_HREFS = [
 
 @pytest.mark.parametrize("href", HOSTILE_HREFS)
 def test_an_unsafe_url_is_shown_as_text_never_linked(href):
-    from pipeline.record.render import Link, _html_inline, _md_inline
+    from pipeline.record.render import Link, _md_inline
 
     html, md = _html_inline(Link("the source", href)), _md_inline(Link("the source", href))
     assert "<a" not in html and html == "the source"
@@ -87,7 +94,7 @@ def test_an_unsafe_url_is_shown_as_text_never_linked(href):
     ('https://x/"><script>alert(1)</script>', "https://x/%22%3E%3Cscript%3Ealert(1)%3C/script%3E"),
 ])
 def test_a_web_url_is_linked_and_cannot_break_out_of_its_attribute(href, shown):
-    from pipeline.record.render import Link, _html_inline, _md_inline
+    from pipeline.record.render import Link, _md_inline
 
     assert _html_inline(Link("src", href)) == f'<a href="{shown}">src</a>'
     md = _md_inline(Link("src", href))
@@ -402,6 +409,24 @@ def test_price_components_are_the_ones_the_sources_state(answers):
                for r in got)
 
 
+def test_the_leaderboard_top_is_lmarenas_ratings_best_first_with_their_intervals(answers):
+    rows = answers("WHERE benchmark_id = 'lmarena-full'\nORDER BY score DESC")
+    full = _json("demo/lmarena/leaderboard-text.json")["full"]
+    published = {round(e["rating"], 6): (round(e["rating_q025"], 6), round(e["rating_q975"], 6)) for e in full.values()}
+    assert 0 < len(rows) <= 10 and [r["score"] for r in rows] == sorted((r["score"] for r in rows), reverse=True)
+    for r in rows:  # each score is a rating LMArena publishes, with its own interval, from the lmarena source
+        assert r["source"] == "lmarena"
+        assert published[round(float(r["score"]), 6)] == (round(float(r["ci_low"]), 6), round(float(r["ci_high"]), 6))
+
+
+def test_a_rating_history_closes_the_earlier_rating_when_the_leaderboard_moves(answers):
+    rows = answers("WHERE model_id = 'google/gemini-2.5-pro' AND source = 'lmarena' AND benchmark_id = 'lmarena-full'")
+    earlier = _json("demo-earlier/lmarena/leaderboard-text.json")["full"]["gemini-2.5-pro"]["rating"]
+    now = _json("demo/lmarena/leaderboard-text.json")["full"]["gemini-2.5-pro"]["rating"]
+    assert [round(float(r["score"]), 6) for r in rows] == [round(earlier, 6), round(now, 6)]
+    assert rows[0]["valid_to"] == rows[1]["valid_from"] and rows[1]["valid_to"] is None
+
+
 def test_every_analyst_query_is_checked_above(answers):
     phrases = ["ORDER BY 0.7 * input_usd_per_mtok", "JOIN model_capability_matrix c USING (model_id)",
                "l.field = 'context_window'", "count(*) AS conflicts", "WHERE entity = 'mistralai/mistral-small-2603'",
@@ -410,6 +435,8 @@ def test_every_analyst_query_is_checked_above(answers):
                "TIMESTAMPTZ '2026-08-01'", "WHERE NOT o.active", "SELECT source, method, count(*) AS ids",
                "rule IS DISTINCT FROM 'not_a_model'", "WHERE model_id = 'mistralai/mistral-small-2603'\nORDER BY source, provider_id",
                "FROM offering_prices\nWHERE model_id = 'mistralai/mistral-small-2603' AND preferred",
-               "WHERE status IN ('deprecating', 'retired')", "WHERE o.listed_at IS NOT NULL"]
+               "WHERE status IN ('deprecating', 'retired')", "WHERE o.listed_at IS NOT NULL",
+               "WHERE benchmark_id = 'lmarena-full'\nORDER BY score DESC",
+               "WHERE model_id = 'google/gemini-2.5-pro' AND source = 'lmarena' AND benchmark_id = 'lmarena-full'"]
     assert sorted(sum(p in b for p in phrases) for b in answers.blocks) == [1] * len(answers.blocks), \
         "a query added to the docs needs its check here"
