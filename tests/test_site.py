@@ -291,40 +291,36 @@ def test_the_cli_explains_itself_and_names_the_bad_entry_of_a_pairs_file(demo_si
     assert not (tmp_path / "s").exists()
 
 
-LMARENA = "lmarena/leaderboard-text.json"
-ARENA_NAMES = {"gemini-2.5-pro": "google/gemini-2.5-pro", "mistral-large-2407": "mistralai/mistral-large-2407",
-               "deepseek-v3.2": "deepseek/deepseek-v3.2",
-               "qwen3-235b-a22b-instruct-2507": "qwen/qwen3-235b-a22b-instruct-2507"}
+LMARENA = PROJECT_ROOT / "snapshots" / "demo" / "lmarena" / "leaderboard-text.json"
 
 
-def test_benchmark_results_when_present_fill_the_index_scatter_and_the_model_pages(demo_site, shared_snapshots,
-                                                                                  tmp_path):
-    """A `benchmark_results` table (what the benchmark sources load) plugs in: the index gets the
-    LMArena column and the score-against-price scatter, a model page its scores with intervals.
-    The scores are LMArena's own (the 2026-08 snapshot's `full` category)."""
-    arena = json.loads((shared_snapshots / "2026-08" / LMARENA).read_text(encoding="utf-8"))["full"]
-    db = _copy_site_db(demo_site, tmp_path)
-    con = duckdb.connect(str(db))
-    con.execute("""CREATE TABLE benchmark_results (model_id VARCHAR, benchmark_id VARCHAR, setting VARCHAR,
-        score DECIMAL(10, 4), ci_low DECIMAL(10, 4), ci_high DECIMAL(10, 4), source VARCHAR, url VARCHAR)""")
-    url = "https://raw.githubusercontent.com/lmarena/arena-catalog/main/data/leaderboard-text.json"
-    for name, model_id in ARENA_NAMES.items():
-        r = arena[name]
-        con.execute("INSERT INTO benchmark_results VALUES (?, 'lmarena_text', 'full', ?, ?, ?, 'lmarena', ?)",
-                    [model_id, r["rating"], r["rating_q025"], r["rating_q975"], url])
-    build_site(con, tmp_path / "site", "none", progress=lambda _: None)
-    con.close()
-    index = (tmp_path / "site/index.html").read_text(encoding="utf-8")
+def test_lmarena_ratings_fill_the_index_scatter_and_the_model_pages(demo_site, con):
+    """The demo's LMArena rows (real rows of the 2026-08 `full` category) give the index its LMArena
+    column and score-against-price scatter, and a model page its scores with intervals and source."""
+    _, out = demo_site
+    arena = json.loads(LMARENA.read_text(encoding="utf-8"))["full"]
+    rated = con.execute("""SELECT count(*) FROM benchmark_scores s JOIN comparison_models c USING (model_id)
+        WHERE s.benchmark_id = 'lmarena-full' AND s.setting IS NULL AND c.blended_usd_per_mtok IS NOT NULL
+        """).fetchone()[0]
+    index = (out / "index.html").read_text(encoding="utf-8")
     assert "LMArena (full)</button>" in index
+    # pages are as of the data (the snapshot's newest timestamp as-of), never the build's calendar day
+    from scrapers.snapshot import Snapshot
+    assert f"data as of {Snapshot(PROJECT_ROOT / 'snapshots' / 'demo').data_date[:10]})" in index
     points = re.findall(r"<circle [^>]*><title>([^<]+)</title>", index)
-    assert len(points) == len(ARENA_NAMES)
-    gemini = round(arena["gemini-2.5-pro"]["rating"], 1)
-    assert any(p.startswith("Gemini 2.5 Pro: $3.875/1M, score ") and p.endswith(f"{gemini:,.1f}") for p in points), points
-    page = (tmp_path / "site/models/google-gemini-2.5-pro.html").read_text(encoding="utf-8")
-    low, high = (f"{arena['gemini-2.5-pro'][k]:.4f}" for k in ("rating_q025", "rating_q975"))
-    assert f"<td>{low} to {high}</td>" in page and f'<a href="{url}">lmarena</a>' in page
-    assert "<td data-value=\"1464.4618\">1,464 (1,461 to 1,468)</td>" in index  # LMArena: 1464.46 (1461.02-1467.90)
-    assert "No benchmark results are ingested" in (tmp_path / "site/models/openai-o3.html").read_text("utf-8")
+    assert rated > 5 and len(points) == rated
+    gemini = arena["gemini-2.5-pro"]
+    assert any(p.startswith("Gemini 2.5 Pro: $") and p.endswith(f"{round(gemini['rating'], 1):,.1f}") for p in points)
+    assert (f'<td data-value="{gemini["rating"]:.6f}">{gemini["rating"]:,.0f} ({gemini["rating_q025"]:,.0f} to '
+            f'{gemini["rating_q975"]:,.0f})</td>') in index
+    page = (out / "models/google-gemini-2.5-pro.html").read_text(encoding="utf-8")
+    url = "https://raw.githubusercontent.com/lmarena/arena-catalog/main/data/leaderboard-text.json"
+    assert f"<td>{gemini['rating_q025']:.6f} to {gemini['rating_q975']:.6f}</td>" in page
+    assert f'<a href="{url}">lmarena</a>' in page
+    (unrated,) = con.execute("""SELECT min(model_id) FROM comparison_models
+        WHERE model_id NOT IN (SELECT model_id FROM benchmark_scores)""").fetchone()
+    slug = re.sub(r"[^a-z0-9.]+", "-", unrated.lower()).strip("-")
+    assert "No benchmark results are ingested" in (out / f"models/{slug}.html").read_text("utf-8")
 
 
 def test_a_model_page_lists_tiered_cache_and_batch_prices_from_offering_prices(demo_site, con):

@@ -1,9 +1,6 @@
-"""What the site reads from the warehouse, set-based: index rows, price history, review dates,
-benchmark scores where a benchmark table exists, and the digests that tell a page's inputs changed.
-
-Tables other parts of versus add later are read only when present (`has_table`): the site shows
-their sections when they hold rows and says so when they do not.
-"""
+"""What the site reads from the warehouse, set-based: index rows, price history, price
+components, review dates, benchmark scores, and the digests that tell a page's inputs changed.
+A section with no rows says so on the page."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -16,13 +13,6 @@ import duckdb
 from warehouse.site.charts import Period
 
 _ENTITY_MODEL = "CASE WHEN contains(entity, '@') THEN regexp_extract(entity, '^(.*)@', 1) ELSE entity END"
-
-
-def has_table(con: duckdb.DuckDBPyConnection, table: str, *columns: str) -> bool:
-    """Whether `table` exists with every one of `columns`."""
-    found = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ?",
-                                       [table]).fetchall()}
-    return bool(found) and set(columns) <= found
 
 
 @dataclass
@@ -75,18 +65,12 @@ def index_rows(con: duckdb.DuckDBPyConnection) -> list[IndexRow]:
 
 
 def index_ratings(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[Decimal, Decimal | None, Decimal | None]]:
-    """The LMArena text rating (setting `full`) per model, with its interval, when a benchmark
-    results table is present; else nothing."""
-    if not has_table(con, "benchmark_results", "model_id", "benchmark_id", "score"):
-        return {}
-    setting = "AND setting = 'full'" if has_table(con, "benchmark_results", "setting") else ""
-    ci = ("ci_low, ci_high" if has_table(con, "benchmark_results", "ci_low", "ci_high")
-          else "NULL::DECIMAL, NULL::DECIMAL")
-    rows = con.execute(f"""
-        SELECT model_id, score, {ci} FROM benchmark_results
-        WHERE benchmark_id ILIKE '%lmarena%' {setting}
-        QUALIFY row_number() OVER (PARTITION BY model_id ORDER BY score DESC) = 1""").fetchall()
-    return {r[0]: (Decimal(str(r[1])), r[2], r[3]) for r in rows if r[1] is not None}
+    """The current LMArena text rating (`lmarena-full`, the default setting: a thinking variant is
+    another setting) per model, with its 95% interval."""
+    rows = con.execute("""
+        SELECT model_id, score, ci_low, ci_high FROM benchmark_scores
+        WHERE benchmark_id = 'lmarena-full' AND setting IS NULL""").fetchall()
+    return {r[0]: (Decimal(str(r[1])), r[2], r[3]) for r in rows}
 
 
 @dataclass
@@ -101,15 +85,12 @@ class BenchmarkScore:
 
 
 def model_benchmarks(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, list[BenchmarkScore]]:
-    """Per model, its benchmark results with intervals, when a benchmark results table exists."""
-    if not has_table(con, "benchmark_results", "model_id", "benchmark_id", "score"):
-        return {}
-    cols = [c if has_table(con, "benchmark_results", c) else f"NULL AS {c}"
-            for c in ("setting", "ci_low", "ci_high", "source", "url")]
+    """Per model, its current benchmark results (`benchmark_scores`) with intervals and sources."""
     out: dict[str, list[BenchmarkScore]] = defaultdict(list)
-    for r in con.execute(f"""
-            SELECT model_id, benchmark_id, {', '.join(cols)}, score FROM benchmark_results
-            WHERE model_id IN (SELECT unnest(?)) AND score IS NOT NULL ORDER BY 1, 2, 3""", [ids]).fetchall():
+    for r in con.execute("""
+            SELECT model_id, benchmark, setting, ci_low, ci_high, source, document_url, score FROM benchmark_scores
+            WHERE model_id IN (SELECT unnest(?)) ORDER BY model_id, benchmark, setting NULLS FIRST""",
+            [ids]).fetchall():
         out[r[0]].append(BenchmarkScore(r[1], r[2], Decimal(str(r[7])), r[3], r[4], r[5], r[6]))
     return out
 
@@ -152,16 +133,12 @@ class PriceComponent:
     usd_per_mtok: Decimal
 
 
-_COMPONENT_COLUMNS = ("model_id", "provider_id", "source", "route", "component", "service_tier", "threshold_tokens",
-                      "threshold_inclusive", "hours", "usd_per_mtok", "in_force", "valid_to", "preferred")
 
 
 def price_components(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, list[PriceComponent]]:
     """Per model, the current prices of its active routes beyond the base input and output price
     (tiers by prompt length, cache, batch and other service tiers, time windows), when the
-    `offering_prices` table exists."""
-    if not has_table(con, "offering_prices", *_COMPONENT_COLUMNS):
-        return {}
+    `offering_prices`)."""
     out: dict[str, list[PriceComponent]] = defaultdict(list)
     for r in con.execute("""
             SELECT p.model_id, p.provider_id, p.route, p.source, p.component, p.service_tier, p.threshold_tokens,
@@ -190,8 +167,10 @@ def model_last_reviewed(con: duckdb.DuckDBPyConnection) -> dict[str, date]:
 
 
 def data_as_of(con: duckdb.DuckDBPyConnection) -> datetime | None:
-    """When the warehouse was last refreshed: where price-history charts end."""
-    return con.execute("SELECT max(coalesce(finished_at, started_at)) FROM runs").fetchone()[0]
+    """The data's moment, where price-history charts end and what pages say they are as of: the
+    newest `effective_at` of the current documents (in a replay the snapshot's date, never the
+    calendar; live, the fetch time)."""
+    return con.execute("SELECT max(effective_at) FROM current_documents").fetchone()[0]
 
 
 def model_digests(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -205,10 +184,8 @@ def model_digests(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
                      ON d.source = l.source AND d.url = l.url AND d.sha256 = l.document_sha256""",
              """SELECT model_id, concat_ws('|', provider_id, source, route, input_usd_per_mtok, output_usd_per_mtok,
                                           valid_from, valid_to) FROM price_history"""]
-    if has_table(con, "benchmark_results", "model_id"):
-        parts.append("SELECT model_id, CAST(b AS VARCHAR) FROM benchmark_results b")
-    if has_table(con, "offering_prices", "model_id"):
-        parts.append("SELECT model_id, CAST(p AS VARCHAR) FROM offering_prices p")
+    parts.append("SELECT model_id, CAST(b AS VARCHAR) FROM benchmark_results b")
+    parts.append("SELECT model_id, CAST(p AS VARCHAR) FROM offering_prices p")
     union = " UNION ALL ".join(parts)
     # an order-free digest (a sum of row hashes and the row count): no sort of 100,000s of rows
     return dict(con.execute(f"""
