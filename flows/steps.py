@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from scrapers.progress import MARKER as PROGRESS_MARKER
+from scrapers import PROGRESS_MARKER
 from warehouse.load import SourceLoad, load_source
 
 AGGREGATOR_SOURCES = ["modelsdev", "openrouter", "litellm", "genai_prices", "pricing_pages", "lmarena", "aider"]

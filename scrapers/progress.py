@@ -15,7 +15,9 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
-MARKER = "versus_progress"
+from scrapers import PROGRESS_MARKER
+
+MARKER = PROGRESS_MARKER
 
 
 class ProgressExtension:
