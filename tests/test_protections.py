@@ -3,13 +3,11 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal as D
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from scrapers.snapshot import Snapshot, SnapshotError

@@ -304,6 +304,8 @@ def test_resolution_report_counts_ids_per_source(con):
 
 def load_snapshot(con: duckdb.DuckDBPyConnection, folder: Path, fetched_at: datetime, run_id: int) -> None:
     load_snapshot_files(con, run_id, folder, fetched_at)
+
+
 @pytest.fixture(scope="module")
 def demo():
     """The demo snapshot's earlier copy, then the demo snapshot, reconciled into one warehouse."""

@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from tests.conftest import DEMO_SNAPSHOT
 from tests.test_cli import refreshed, versus  # noqa: F401  (module fixture: one demo refresh)
