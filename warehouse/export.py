@@ -22,7 +22,7 @@ import duckdb
 
 from pipeline.record import render
 from pipeline.record.schema import TrafficProfile
-from warehouse.records import RecordBuilder
+from warehouse.records import RecordBuilder, frozen
 
 TABLES = ("comparisons", "models", "offerings", "price_history", "model_capabilities", "conflicts", "providers")
 TABLE_FORMATS = {"parquet": ("parquet", "(FORMAT parquet)"), "csv": ("csv", "(FORMAT csv, HEADER)"),
@@ -152,7 +152,7 @@ def export_pages(con: duckdb.DuckDBPyConnection, out_dir: str | Path, fmt: str, 
     chunks = [pairs[i:i + size] for i in range(0, len(pairs), size)]
     workers = workers or min(4, os.cpu_count() or 1)
     entries: list[tuple[str, str]] = []
-    builder = _frozen_builder(con, {m for a, b, _ in pairs for m in (a, b)}, traffic)
+    builder = frozen(lambda: RecordBuilder(con, {m for a, b, _ in pairs for m in (a, b)}, traffic))
     try:
         _JOB = (builder, slugs, out, fmt)
         if workers > 1 and len(chunks) > 1 and "fork" in mp.get_all_start_methods():
@@ -168,23 +168,6 @@ def export_pages(con: duckdb.DuckDBPyConnection, out_dir: str | Path, fmt: str, 
     index.write_text(_index(entries, fmt), encoding="utf-8")
     progress(f"exported {len(entries):,} pages and {index.name} to {out}")
     return [str(out / name) for _, name in entries] + [str(index)]
-
-
-def _frozen_builder(con: duckdb.DuckDBPyConnection, model_ids: set[str],
-                    traffic: TrafficProfile | None) -> RecordBuilder:
-    """The export's RecordBuilder, its facts frozen (gc.freeze) until the caller unfreezes them.
-    They live as long as the export; frozen, they are left out of garbage collections, which would
-    otherwise walk them all and, in forked workers, copy every heap page they occupy. The collector
-    stays off while they load (so RecordBuilder skips its own collection)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        builder = RecordBuilder(con, model_ids, traffic)
-        gc.freeze()
-    finally:
-        if enabled:
-            gc.enable()
-    return builder
 
 
 def _collect(done: Iterable[list], entries: list, total: int, every: int, progress: Callable[[str], None]) -> None:

@@ -12,9 +12,10 @@ from __future__ import annotations
 import difflib
 import gc
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from typing import TypeVar
 
 import duckdb
 
@@ -25,6 +26,7 @@ from pipeline.record.schema import (CAPABILITIES, BenchmarkScore, Candidate, Cap
 
 SPEC_FIELDS = tuple(Specs.model_fields)
 _ENTITY_MODEL = "CASE WHEN contains(entity, '@') THEN regexp_extract(entity, '^(.*)@', 1) ELSE entity END"
+T = TypeVar("T")
 
 
 class ModelNotFound(LookupError):
@@ -247,6 +249,22 @@ def _bulk_load() -> Iterator[None]:
     finally:
         gc.enable()
     gc.collect()
+
+
+def frozen(make: Callable[[], T]) -> T:
+    """`make()`, its objects frozen (gc.freeze) until the caller unfreezes them (gc.unfreeze). Facts
+    that live as long as a bulk export or site build are left out of garbage collections, which
+    would otherwise walk them all and, in forked workers, copy every heap page they occupy. The
+    collector stays off while they load (so RecordBuilder skips its own collection)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        made = make()
+        gc.freeze()
+    finally:
+        if enabled:
+            gc.enable()
+    return made
 
 
 class RecordBuilder:

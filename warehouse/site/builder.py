@@ -39,7 +39,7 @@ from pipeline.record import render
 from pipeline.record.html import environment
 from pipeline.record.schema import CAPABILITIES, ComparisonRecord, TrafficProfile
 from warehouse.export import model_slugs, stored_traffic
-from warehouse.records import ModelNotFound, RecordBuilder, resolve_model
+from warehouse.records import ModelNotFound, RecordBuilder, frozen, resolve_model
 from warehouse.site import catalog, charts
 from warehouse.site.selection import HOW_CHOSEN, SELECTIONS, Candidate, nearest, pairs_file
 
@@ -402,7 +402,7 @@ def _build(con, out: Path, selection: str, config: Path | None, base_url: str,
     stale = [p for p in pages if not reusable(p[0], p[1])]
     needed = {m for _, _, (kind, args) in stale for m in args}
     load_started = time.perf_counter()
-    renderer = _frozen_renderer(con, plan, needed) if needed else None
+    renderer = frozen(lambda: Renderer(con, plan, needed)) if needed else None
     timings["load"] = time.perf_counter() - load_started
 
     root = _builds_root(out)
@@ -517,20 +517,6 @@ def _render_chunk(chunk: list[tuple[str, str, tuple]]) -> list[tuple[str, dict, 
         html = renderer.model_page(*args) if kind == "model" else renderer.pair_page(*args)
         out.append((path, *writer.put(path, key, html)))
     return out
-
-
-def _frozen_renderer(con: duckdb.DuckDBPyConnection, plan: Plan, ids: set[str]) -> Renderer:
-    """The Renderer with its facts frozen (gc.freeze, until the build unfreezes them): left out of
-    collections, which would walk them all and, in forked workers, copy the pages they occupy."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        renderer = Renderer(con, plan, ids)
-        gc.freeze()
-    finally:
-        if enabled:
-            gc.enable()
-    return renderer
 
 
 def _swap(out: Path, build: Path) -> None:
