@@ -11,11 +11,11 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from flows.refresh import RefreshOptions, refresh
 from flows.steps import card_repos
 from pipeline import curated
 from pipeline.identity import AliasFile, SourceId, alias_file, resolve_ids
-from tests.conftest import DEMO_SNAPSHOT, PROJECT_ROOT
+from tests.comparison_helpers import demo_template
+from tests.conftest import PROJECT_ROOT
 from tests.test_reconcile import OR_URL, land, rows
 from warehouse.reconcile import reconcile
 
@@ -25,12 +25,9 @@ FIREWORKS_QWEN2 = "fireworks_ai/accounts/fireworks/models/qwen2-7b-instruct"
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """A warehouse refreshed from the demo snapshot (every source, both crawl phases), read-only."""
-    db = tmp_path_factory.mktemp("cards") / "versus.duckdb"
-    report = refresh(RefreshOptions(db=db, snapshot=DEMO_SNAPSHOT), progress=lambda s: None)
-    assert report.status == "ok", report.loads
-    con = duckdb.connect(str(db), read_only=True)
+def demo():
+    """The session's demo refresh (every source, both crawl phases: tests.comparison_helpers), read-only."""
+    con = duckdb.connect(str(demo_template()), read_only=True)
     yield con
     con.close()
 

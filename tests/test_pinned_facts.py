@@ -12,8 +12,7 @@ import pytest
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from flows.refresh import RefreshOptions, refresh
-from tests.conftest import DEMO_SNAPSHOT
+from tests.comparison_helpers import demo_template
 
 FACTS_FILE = Path(__file__).with_name("pinned_facts.yaml")
 TOLERANCE = Decimal("0.03")  # "128K" is 131,072 or 128,000; "12B" is 12.25B: the project's token/parameter tolerance
@@ -43,11 +42,9 @@ FACTS = load_facts()
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    db = tmp_path_factory.mktemp("pinned") / "versus.duckdb"
-    report = refresh(RefreshOptions(db=db, snapshot=DEMO_SNAPSHOT), progress=lambda s: None)
-    assert report.status == "ok", report.loads
-    con = duckdb.connect(str(db), read_only=True)
+def demo():
+    """The session's demo refresh (every source, both crawl phases: tests.comparison_helpers), read-only."""
+    con = duckdb.connect(str(demo_template()), read_only=True)
     yield con
     con.close()
 
