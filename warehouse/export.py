@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import multiprocessing as mp
 import os
 import re
 import sys
@@ -22,6 +21,7 @@ import duckdb
 
 from pipeline.record import render
 from pipeline.record.schema import TrafficProfile
+from warehouse.forks import map_chunks
 from warehouse.records import RecordBuilder, frozen
 
 TABLES = ("comparisons", "models", "offerings", "price_history", "model_capabilities", "conflicts", "providers")
@@ -137,8 +137,9 @@ def export_pages(con: duckdb.DuckDBPyConnection, out_dir: str | Path, fmt: str, 
                  every: int = 1000, workers: int | None = None) -> list[str]:
     """One page per pair plus `index.<fmt>`; progress reports a count about every `every` pages.
 
-    Pages render in `workers` forked processes (default: one per CPU, at most 4) sharing the facts
-    loaded once here; the index lists pages in the order of `pairs`.
+    Pages render in `workers` forked processes (default: one per CPU, at most 4; none where forking
+    is unsafe, see warehouse.forks) sharing the facts loaded once here; the index lists pages in
+    the order of `pairs`.
     """
     global _JOB
     if fmt not in PAGE_FORMATS:
@@ -155,12 +156,7 @@ def export_pages(con: duckdb.DuckDBPyConnection, out_dir: str | Path, fmt: str, 
     builder = frozen(lambda: RecordBuilder(con, {m for a, b, _ in pairs for m in (a, b)}, traffic))
     try:
         _JOB = (builder, slugs, out, fmt)
-        if workers > 1 and len(chunks) > 1 and "fork" in mp.get_all_start_methods():
-            with mp.get_context("fork").Pool(workers) as pool:
-                done = pool.imap(_write_chunk, chunks)
-                _collect(done, entries, len(pairs), every, progress)
-        else:
-            _collect(map(_write_chunk, chunks), entries, len(pairs), every, progress)
+        _collect(map_chunks(_write_chunk, chunks, workers), entries, len(pairs), every, progress)
     finally:
         _JOB = None
         gc.unfreeze()

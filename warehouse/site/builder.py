@@ -16,7 +16,6 @@ import fcntl
 import gc
 import hashlib
 import json
-import multiprocessing as mp
 import os
 import re
 import shutil
@@ -39,6 +38,7 @@ from pipeline.record import render
 from pipeline.record.html import environment
 from pipeline.record.schema import CAPABILITIES, ComparisonRecord, TrafficProfile
 from warehouse.export import model_slugs, stored_traffic
+from warehouse.forks import map_chunks
 from warehouse.records import ModelNotFound, RecordBuilder, frozen, resolve_model
 from warehouse.site import catalog, charts
 from warehouse.site.selection import HOW_CHOSEN, SELECTIONS, Candidate, nearest, pairs_file
@@ -345,8 +345,8 @@ def build_site(con: duckdb.DuckDBPyConnection, out: str | Path, selection: str =
                progress: Callable[[str], None] | None = None, workers: int | None = None) -> SiteReport:
     """Build the site from the warehouse `con` into `out` (a symlink to the current build).
 
-    Pages to render are rendered in `workers` forked processes (default: one per CPU, at most 4)
-    sharing the facts loaded once here."""
+    Pages to render are rendered in `workers` forked processes (default: one per CPU, at most 4;
+    none where forking is unsafe, see warehouse.forks) sharing the facts loaded once here."""
     out = Path(out).absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     with _build_lock(out):
@@ -434,16 +434,9 @@ def _build(con, out: Path, selection: str, config: Path | None, base_url: str,
         _JOB = (renderer, writer)
         chunks = [stale[i:i + 100] for i in range(0, len(stale), 100)]
         workers = min(max(1, workers or os.cpu_count() or 1), 4)
-        if workers > 1 and len(chunks) > 1 and "fork" in mp.get_all_start_methods():
-            with mp.get_context("fork").Pool(min(workers, len(chunks))) as pool:
-                done = pool.imap_unordered(_render_chunk, chunks)
-                for results in done:
-                    for path, entry, action in results:
-                        count(path, entry, action, True)
-        else:
-            for chunk in chunks:
-                for path, entry, action in _render_chunk(chunk):
-                    count(path, entry, action, True)
+        for results in map_chunks(_render_chunk, chunks, workers, ordered=False):
+            for path, entry, action in results:
+                count(path, entry, action, True)
         index_key = _key("index", [(r.model_id, r.name, r.summary_hash, r.aliases, r.rating, r.rating_low,
                                     r.rating_high, r.blended_providers, r.providers) for r in plan.rows],
                          as_of_day, traffic)
