@@ -94,6 +94,9 @@ def test_another_sources_silence_does_not_revive_a_retired_route_and_a_live_list
     assert (entity, chosen, chosen_source) == ("mistralai/mistral-nemo@azure", "2026-01-30", "litellm")
     assert {(c["source"], c["value"]) for c in candidates} == {
         ("litellm", "retired on 2026-01-30"), ("modelsdev", "listed live on 2026-07-01")}
+    # each listing is cited with the document that states it, as every other conflict's candidates are
+    assert {(c["source"], c["url"], c["as_of"]) for c in candidates} == {
+        ("litellm", LITELLM_URL, LABEL), ("modelsdev", MODELSDEV_URL, MODELSDEV_AS_OF)}
     # a later run where LiteLLM no longer lists it: the route stays retired
     con.execute("DELETE FROM observations WHERE source = 'litellm'")
     con.execute("DELETE FROM raw_documents WHERE source = 'litellm'")
