@@ -260,8 +260,21 @@ def test_implausible_values_are_left_out_and_kept_in_conflicts(con):
         ("openai/gpt-3.5-turbo", "cloudflare-ai-gateway", "cache_read_usd_per_mtok", "1.25")])
     reconcile(con, 1, AUG)
     assert rows(con, "SELECT input_usd_per_mtok, cache_read_usd_per_mtok FROM offerings") == [(Decimal("0.5"), None)]
-    (reason,), = rows(con, "SELECT reason FROM conflicts WHERE category = 'implausible'")
+    (reason, candidates), = rows(con, "SELECT reason, candidates FROM conflicts WHERE category = 'implausible'")
     assert reason == "implausible: cache read price 1.25 above input price 0.5; left out"
+    assert [(c["source"], c["value"], c["url"]) for c in candidates] == [("modelsdev", "1.25", MODELSDEV_URL)], \
+        "the value left out is cited with its document"
+
+
+def test_every_conflict_candidate_on_2026_08_cites_a_current_document(august):
+    uncited = rows(august, """
+        SELECT c.entity, c.field, x.source, x.source_id FROM conflicts c, unnest(c.candidates) AS u(x)
+        WHERE x.url IS NULL OR x.as_of IS NULL
+           OR NOT EXISTS (SELECT 1 FROM current_documents d WHERE d.source = x.source AND d.url = x.url)
+        LIMIT 5""")
+    assert rows(august, "SELECT count(DISTINCT category) FROM conflicts") == [(3,)], \
+        "disagreements, implausible values and ambiguous ids are all checked"
+    assert uncited == []
 
 
 def test_every_published_value_traces_to_its_observations(con):

@@ -81,26 +81,38 @@ FROM judged
 GROUP BY model_id, provider_id, variant, field
 HAVING bool_or(NOT agrees) AND count(DISTINCT witness) > 1;
 
--- Values left out as implausible (precedence.yaml `plausibility`).
+-- Values left out as implausible (precedence.yaml `plausibility`), each cited with its document.
 INSERT INTO conflicts
+WITH evidence AS (
+    SELECT model_id, provider_id, coalesce(variant, '') AS variant_key, source, route,
+           min(url) AS url, min(as_of) AS as_of, min(copy_of) AS copy_of
+    FROM _offer_obs GROUP BY ALL),
+offered AS (
+    SELECT n.*, e.url, e.as_of, e.copy_of FROM _offer_now n
+    LEFT JOIN evidence e ON e.model_id = n.model_id AND e.provider_id = n.provider_id
+                        AND e.variant_key = coalesce(n.variant, '') AND e.source = n.source AND e.route = n.route
+    WHERE n.implausible_cache_read OR n.implausible_max_output)
 SELECT model_id || '@' || provider_id, 'cache_read_usd_per_mtok',
-       [{'source': source, 'source_id': route, 'value': _number_text(cache_read_usd_per_mtok)}],
+       [{'source': source, 'source_id': route, 'value': _number_text(cache_read_usd_per_mtok),
+         'provider': source_provider_id, 'copy_of': copy_of, 'url': url, 'as_of': as_of}],
        NULL, NULL,
        format('implausible: cache read price {} above input price {}; left out',
               _number_text(cache_read_usd_per_mtok), _number_text(input_usd_per_mtok)),
        'implausible'
-FROM _offer_now WHERE implausible_cache_read
+FROM offered WHERE implausible_cache_read
 UNION ALL
 SELECT model_id || '@' || provider_id, 'max_output_tokens',
-       [{'source': source, 'source_id': route, 'value': CAST(max_output_tokens AS VARCHAR)}],
+       [{'source': source, 'source_id': route, 'value': CAST(max_output_tokens AS VARCHAR),
+         'provider': source_provider_id, 'copy_of': copy_of, 'url': url, 'as_of': as_of}],
        NULL, NULL,
        format('implausible: max output tokens {} above the context window {}; left out',
               max_output_tokens, context_window),
        'implausible'
-FROM _offer_now WHERE implausible_max_output
+FROM offered WHERE implausible_max_output
 UNION ALL
 SELECT m.model_id, 'max_output_tokens',
-       [{'source': c.source, 'source_id': c.source_id, 'value': c.value}],
+       [{'source': c.source, 'source_id': c.source_id, 'value': c.value, 'provider': c.source_provider_id,
+         'copy_of': c.copy_of, 'url': c.url, 'as_of': c.as_of}],
        NULL, NULL,
        format('implausible: max output tokens {} above the context window {}; left out', c.value, w.value),
        'implausible'
@@ -112,10 +124,15 @@ WHERE m.max_output_tokens IS NULL AND _output_above_context(c.value_int, w.value
 -- Ids that match two canonical models: recorded, never silently picked.
 INSERT INTO conflicts
 SELECT source || ':' || source_id AS entity, 'model_id' AS field,
-       list(DISTINCT {'source': source, 'source_id': source_id, 'value': candidate}) AS candidates,
+       list({'source': source, 'source_id': source_id, 'value': candidate, 'provider': NULL,
+                      'copy_of': NULL, 'url': url, 'as_of': as_of} ORDER BY candidate) AS candidates,
        NULL, NULL,
        format('ambiguous: the id matches {} canonical models by {}; settle it in pipeline/aliases.yaml',
               count(DISTINCT candidate), any_value(rule)),
        'ambiguous_id'
-FROM (SELECT source, source_id, rule, unnest(candidates) AS candidate FROM _resolution WHERE method = 'ambiguous')
+FROM (SELECT DISTINCT r.source, r.source_id, r.rule, unnest(r.candidates) AS candidate, d.url, d.as_of
+      FROM _resolution r
+      LEFT JOIN (SELECT source, source_id, min(url) AS url, min(as_of) AS as_of FROM _obs GROUP BY ALL) d
+             ON d.source = r.source AND d.source_id = r.source_id
+      WHERE r.method = 'ambiguous')
 GROUP BY source, source_id;
