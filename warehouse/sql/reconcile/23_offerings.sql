@@ -16,6 +16,11 @@ SELECT *,
 FROM _obs
 WHERE source_provider_id IS NOT NULL;
 
+-- The document behind each source's row of a route, for citing a route's candidates in conflicts.
+CREATE OR REPLACE TEMP TABLE _route_documents AS
+SELECT model_id, provider_id, source, route, min(url) AS url, min(as_of) AS as_of, min(copy_of) AS copy_of
+FROM _offer_obs GROUP BY ALL;
+
 -- The data's date ("now" for retirements, never the calendar): the newest effective_at of the
 -- current documents (their as-of, or a replayed snapshot's date), or for a document a live crawl
 -- fetched, its fetch time.

@@ -83,14 +83,10 @@ HAVING bool_or(NOT agrees) AND count(DISTINCT witness) > 1;
 
 -- Values left out as implausible (precedence.yaml `plausibility`), each cited with its document.
 INSERT INTO conflicts
-WITH evidence AS (
-    SELECT model_id, provider_id, coalesce(variant, '') AS variant_key, source, route,
-           min(url) AS url, min(as_of) AS as_of, min(copy_of) AS copy_of
-    FROM _offer_obs GROUP BY ALL),
-offered AS (
+WITH offered AS (
     SELECT n.*, e.url, e.as_of, e.copy_of FROM _offer_now n
-    LEFT JOIN evidence e ON e.model_id = n.model_id AND e.provider_id = n.provider_id
-                        AND e.variant_key = coalesce(n.variant, '') AND e.source = n.source AND e.route = n.route
+    LEFT JOIN _route_documents e ON e.model_id = n.model_id AND e.provider_id = n.provider_id
+                                AND e.source = n.source AND e.route = n.route
     WHERE n.implausible_cache_read OR n.implausible_max_output)
 SELECT model_id || '@' || provider_id, 'cache_read_usd_per_mtok',
        [{'source': source, 'source_id': route, 'value': _number_text(cache_read_usd_per_mtok),

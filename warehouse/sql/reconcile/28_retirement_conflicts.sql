@@ -7,10 +7,6 @@ WITH stated AS (
     SELECT DISTINCT model_id, provider_id, coalesce(variant, '') AS variant_key, source, route
     FROM _offer_obs
     WHERE field = 'deprecation_date' OR (field = 'deprecated' AND value_bool)),
-evidence AS (  -- the document behind each source's row of a route
-    SELECT model_id, provider_id, coalesce(variant, '') AS variant_key, source, route,
-           min(url) AS url, min(as_of) AS as_of, min(copy_of) AS copy_of
-    FROM _offer_obs GROUP BY ALL),
 retired AS (
     SELECT DISTINCT model_id, provider_id, variant, coalesce(variant, '') AS variant_key, retired_on
     FROM _offer_now WHERE retired_on IS NOT NULL),
@@ -26,8 +22,8 @@ candidates AS (
                      AND coalesce(o.variant, '') = r.variant_key
     LEFT JOIN stated s ON s.model_id = o.model_id AND s.provider_id = o.provider_id
                       AND s.variant_key = coalesce(o.variant, '') AND s.source = o.source AND s.route = o.route
-    LEFT JOIN evidence e ON e.model_id = o.model_id AND e.provider_id = o.provider_id
-                        AND e.variant_key = coalesce(o.variant, '') AND e.source = o.source AND e.route = o.route)
+    LEFT JOIN _route_documents e ON e.model_id = o.model_id AND e.provider_id = o.provider_id
+                                AND e.source = o.source AND e.route = o.route)
 SELECT model_id || '@' || provider_id || coalesce(' (' || variant || ')', '') AS entity, 'retired_on' AS field,
        list({'source': source, 'source_id': route, 'value': value, 'provider': source_provider_id,
              'copy_of': copy_of, 'url': url, 'as_of': as_of} ORDER BY NOT states_retirement, source, route),
