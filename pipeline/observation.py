@@ -47,6 +47,11 @@ class Document(BaseModel):
     sha256: str
     body: bytes = b""
 
+    def provenance(self) -> dict:
+        """The fields of `Stated` that name this document."""
+        return {"source": self.source, "url": self.url, "fetched_at": self.fetched_at, "as_of": self.as_of,
+                "document_sha256": self.sha256}
+
     def json(self) -> object:
         """The body parsed as JSON, or a SourceError naming the source and URL."""
         try:
@@ -134,8 +139,9 @@ class PriceKey(BaseModel):
     in_force: bool = True
 
 
-class Observation(BaseModel):
-    """One fact one source stated about one subject, typed and bounded by `fields.yaml`."""
+class Stated(BaseModel):
+    """What every statement carries: its source, the document it came from (`Document.provenance`)
+    and the source's own id for the model it is about."""
 
     model_config = ConfigDict(frozen=True)
     source: str
@@ -143,7 +149,12 @@ class Observation(BaseModel):
     fetched_at: datetime
     as_of: str | None = None
     document_sha256: str
-    model_id: str = Field(min_length=1)
+    model_id: str = Field(min_length=1)   # the source's own id
+
+
+class Observation(Stated):
+    """One fact one source stated about one subject, typed and bounded by `fields.yaml`."""
+
     provider_id: str | None = None
     field: str
     value: Value
@@ -210,10 +221,8 @@ class Extraction:
             value, note = f"{value}-01", f"month precision: the source states {value}"
         doc = self.doc
         try:
-            self.observations.append(Observation(
-                source=doc.source, url=doc.url, fetched_at=doc.fetched_at, as_of=doc.as_of,
-                document_sha256=doc.sha256, model_id=model_id, provider_id=provider_id,
-                field=field, value=value, note=note, price=price))
+            self.observations.append(Observation(**doc.provenance(), model_id=model_id, provider_id=provider_id,
+                                                 field=field, value=value, note=note, price=price))
         except ValidationError as exc:
             self.reject(model_id, provider_id, field if price is None else f"{field}[{_describe(price)}]", value,
                         "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors()))
@@ -226,17 +235,10 @@ class Extraction:
             raw_value=None if value is None else str(value)[:500], reason=reason))
 
 
-class BenchmarkResult(BaseModel):
+class BenchmarkResult(Stated):
     """One score one source states for one model on one benchmark (`pipeline/benchmarks.yaml`),
     under one setting (reasoning effort, thinking budget, edit format: None is the default)."""
 
-    model_config = ConfigDict(frozen=True)
-    source: str
-    url: str
-    fetched_at: datetime
-    as_of: str | None = None
-    document_sha256: str
-    model_id: str = Field(min_length=1)   # the source's own id
     benchmark_id: str
     setting: str | None = None
     harness: str | None = None
@@ -290,8 +292,7 @@ def benchmark_result(doc: Document, model_id: str, benchmark, score: object, *, 
             when = evaluated_at if isinstance(evaluated_at, date) else date.fromisoformat(str(evaluated_at)[:10])
         except ValueError:
             raise ValueError(f"not a date: {evaluated_at!r}") from None
-    return BenchmarkResult(source=doc.source, url=doc.url, fetched_at=doc.fetched_at, as_of=doc.as_of,
-                           document_sha256=doc.sha256, model_id=model_id, benchmark_id=benchmark.benchmark_id,
+    return BenchmarkResult(**doc.provenance(), model_id=model_id, benchmark_id=benchmark.benchmark_id,
                            setting=setting or None, harness=harness or None, score=value, ci_low=low,
                            ci_high=high, sample_size=size, evaluated_at=when, result_url=result_url,
                            source_row=source_row, note=note)
