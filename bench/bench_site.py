@@ -56,12 +56,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db or refreshed(Path(tmp))
         con = duckdb.connect(str(db), read_only=True)
-        out = Path(tmp) / "site"
         # The Prefect flow's tasks run on threads, where the renderers never fork (warehouse.forks):
-        # the last build is a full one in this process alone, as the nightly flow builds it.
-        for label, workers in (("full", None), ("unchanged", None), ("in-process", 1)):
-            if workers == 1:
-                out = Path(tmp) / "site-in-process"
+        # the last build is a full one, into a new folder, in this process alone, as the flow builds it.
+        for label, workers, folder in (("full", None, "site"), ("unchanged", None, "site"),
+                                       ("in-process", 1, "site-in-process")):
+            out = Path(tmp) / folder
             started, cpu = time.perf_counter(), _cpu()
             report = build_site(con, out, args.pairs, progress=lambda _: None, workers=workers)
             wall, cpu = time.perf_counter() - started, _cpu() - cpu

@@ -121,7 +121,7 @@ WHERE m.max_output_tokens IS NULL AND _output_above_context(c.value_int, w.value
 INSERT INTO conflicts
 SELECT source || ':' || source_id AS entity, 'model_id' AS field,
        list({'source': source, 'source_id': source_id, 'value': candidate, 'provider': NULL,
-                      'copy_of': NULL, 'url': url, 'as_of': as_of} ORDER BY candidate) AS candidates,
+             'copy_of': NULL, 'url': url, 'as_of': as_of} ORDER BY candidate) AS candidates,
        NULL, NULL,
        format('ambiguous: the id matches {} canonical models by {}; settle it in pipeline/aliases.yaml',
               count(DISTINCT candidate), any_value(rule)),
