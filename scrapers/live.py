@@ -3,9 +3,12 @@
 Conditional requests are Scrapy's own `HttpCacheMiddleware` with its `RFC2616Policy`: a stored
 copy still fresh by its Cache-Control/Expires is served without a request; a stale one is
 revalidated with the validators the server gave (ETag as If-None-Match, Last-Modified as
-If-Modified-Since) and a 304 hands the spider the stored body. Two things are narrowed so that the
-ledger stays honest: a server error or a network failure is never answered from the cache (Scrapy
-would, silently); it is retried and then fails its document, as without a cache.
+If-Modified-Since) and a 304 hands the spider the stored body. `no-cache` (the response's or the
+request's) means "keep it, but ask first": the copy is revalidated like a stale one (Scrapy's stock
+policy returns before setting the validators, so it downloaded everything again); `no-store` is
+never stored. Two things are narrowed so that the ledger stays honest: a server error or a network
+failure is never answered from the cache (Scrapy would, silently); it is retried and then fails its
+document, as without a cache.
 """
 from __future__ import annotations
 
@@ -20,7 +23,14 @@ from scrapy.extensions.httpcache import RFC2616Policy
 
 
 class RevalidatingPolicy(RFC2616Policy):
-    """RFC 2616 caching, except that only a 304 vouches for a stored copy (not a 5xx)."""
+    """RFC 2616 caching, except that `no-cache` revalidates and only a 304 vouches for a stored copy
+    (not a 5xx)."""
+
+    def is_cached_response_fresh(self, cachedresponse, request) -> bool:
+        if b"no-cache" in self._parse_cachecontrol(cachedresponse) or b"no-cache" in self._parse_cachecontrol(request):
+            self._set_conditional_validators(request, cachedresponse)
+            return False
+        return super().is_cached_response_fresh(cachedresponse, request)
 
     def is_cached_response_valid(self, cachedresponse, response, request) -> bool:
         return response.status == 304

@@ -2,11 +2,13 @@
 
 `https://models.dev/api.json` is served at `http://127.0.0.1:PORT/models.dev/api.json`; crawls reach
 it through the URL map (`VERSUS_URL_MAP`, scrapers/live.py), so every Scrapy middleware and the
-spool still see the source's URL. Each body carries an ETag (its sha256) and a Last-Modified, and a
-conditional request that matches gets a 304. Faults queued per URL are used one per request.
+spool still see the source's URL. Each body carries an ETag (its sha256) and a Last-Modified (either
+can be turned off, `etag` / `last_modified`) and the Cache-Control in `cache_control`; a conditional
+request that matches gets a 304. Faults queued per URL are used one per request.
 """
 from __future__ import annotations
 
+import email.utils
 import hashlib
 import json
 import threading
@@ -28,6 +30,7 @@ class SnapshotServer(ThreadingHTTPServer):
         self.snapshot = Snapshot(snapshot_root)
         self.stall_seconds = stall_seconds
         self.cache_control = "max-age=0"  # revalidate every time; "max-age=3600" makes copies fresh
+        self.etag = self.last_modified = True  # which validators the answers carry
         self.faults: dict[str, list[str]] = defaultdict(list)
         self.log: list[dict] = []
         self.lock = threading.Lock()
@@ -45,6 +48,7 @@ class SnapshotServer(ThreadingHTTPServer):
             self.faults.clear()
             self.log.clear()
             self.cache_control = "max-age=0"
+            self.etag = self.last_modified = True
 
     def __enter__(self):
         self.thread.start()
@@ -90,9 +94,13 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(self.server.stall_seconds)
         if entry is None:
             return self._send(404, b"not found", {"Content-Type": "text/plain"})
-        validators = {"ETag": etag, "Last-Modified": LAST_MODIFIED, "Cache-Control": self.server.cache_control}
+        validators = {"Cache-Control": self.server.cache_control}
+        if self.server.etag:
+            validators["ETag"] = etag
+        if self.server.last_modified:
+            validators["Last-Modified"] = LAST_MODIFIED
         headers = {"Content-Type": entry.content_type, **validators}
-        if fault != "truncate" and self.headers.get("If-None-Match") == etag:
+        if fault != "truncate" and self._not_modified(etag):
             return self._send(304, b"", validators, length=False)
         if fault == "truncate":  # a full body promised, half of it sent, the connection closed
             self.send_response(200)
@@ -106,6 +114,18 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return 200
         return self._send(200, body, headers)
+
+    def _not_modified(self, etag: str) -> bool:
+        """RFC 9110 13.2.2: If-None-Match decides when sent; else If-Modified-Since, against Last-Modified."""
+        if self.headers.get("If-None-Match") is not None:
+            return self.server.etag and self.headers["If-None-Match"] == etag
+        since = self.headers.get("If-Modified-Since")
+        if since is None or not self.server.last_modified:
+            return False
+        try:
+            return email.utils.parsedate_to_datetime(since) >= email.utils.parsedate_to_datetime(LAST_MODIFIED)
+        except (TypeError, ValueError):
+            return False
 
     def _send(self, status: int, body: bytes, headers: dict, length: bool = True) -> int:
         self.send_response(status)
