@@ -10,10 +10,21 @@ from importlib import resources
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 MONTH = re.compile(r"\d{4}-\d{2}")
 Value = Decimal | int | bool | date | str | tuple[str, ...]
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")   # C0, DEL and C1: never part of an id or a name
+TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # free text may keep tabs and line breaks
+NAMES = frozenset({"name", "vendor", "family", "hugging_face_id", "base_model"})  # text fields that name something
+
+
+def check_controls(text: str, what: str, pattern: re.Pattern = CONTROL) -> str:
+    """`text` unchanged, or ValueError naming `what` and the first control character it holds."""
+    found = pattern.search(text)
+    if found:
+        raise ValueError(f"{what} holds the control character U+{ord(found.group()):04X} at position {found.start()}")
+    return text
 
 
 class FieldSpec(BaseModel):
@@ -68,7 +79,7 @@ class SourceError(Exception):
         self.source, self.url, self.reason = source, url, reason
 
 
-def _coerce(spec: FieldSpec, value: object) -> Value:
+def _coerce(spec: FieldSpec, value: object, name: str | None = None) -> Value:
     if isinstance(value, float):  # floats are converted through their shortest repr
         value = repr(value)
     if spec.type in ("decimal", "int"):
@@ -89,7 +100,10 @@ def _coerce(spec: FieldSpec, value: object) -> Value:
                 raise ValueError(f"expected a whole number, got {value!r}")
             return int(number)
         if spec.places is not None:
-            number = number.quantize(Decimal(1).scaleb(-spec.places))
+            kept = number.quantize(Decimal(1).scaleb(-spec.places))
+            if kept == 0 and number != 0:  # stored as 0 it would read as free
+                raise ValueError(f"{number.normalize()} is not zero but rounds to zero at {spec.places} decimal places")
+            number = kept
         number = number.normalize()
         return number.quantize(Decimal(1)) if number.as_tuple().exponent > 0 else number
     if spec.type == "bool":
@@ -108,10 +122,10 @@ def _coerce(spec: FieldSpec, value: object) -> Value:
     if spec.type == "list":
         if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
             raise ValueError(f"expected a list of strings, got {value!r}")
-        return tuple(sorted(set(value)))
+        return tuple(sorted(set(check_controls(v, "a list item") for v in value)))
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"expected non-empty text, got {value!r}")
-    return value.strip()
+    return check_controls(value.strip(), name or "the text", CONTROL if name in NAMES else TEXT_CONTROL)
 
 
 COMPONENTS = ("input", "output", "cache_read", "cache_write_5m", "cache_write_1h", "input_audio", "output_audio",
@@ -151,6 +165,11 @@ class Stated(BaseModel):
     document_sha256: str
     model_id: str = Field(min_length=1)   # the source's own id
 
+    @field_validator("model_id")
+    @classmethod
+    def _id_has_no_controls(cls, value: str) -> str:
+        return check_controls(value, "model_id")
+
 
 class Observation(Stated):
     """One fact one source stated about one subject, typed and bounded by `fields.yaml`."""
@@ -162,6 +181,11 @@ class Observation(Stated):
     note: str | None = None
     price: PriceKey | None = None  # set exactly for field price_usd_per_mtok
 
+    @field_validator("provider_id")
+    @classmethod
+    def _provider_has_no_controls(cls, value: str | None) -> str | None:
+        return value if value is None else check_controls(value, "provider_id")
+
     @model_validator(mode="before")
     @classmethod
     def _typed(cls, data: dict) -> dict:
@@ -170,7 +194,7 @@ class Observation(Stated):
             raise ValueError(f"unknown field {data.get('field')!r}")
         if (data.get("field") == "price_usd_per_mtok") != (data.get("price") is not None):
             raise ValueError("price_usd_per_mtok, and only it, carries a price key")
-        return {**data, "value": _coerce(spec, data.get("value")), "unit": spec.unit}
+        return {**data, "value": _coerce(spec, data.get("value"), data.get("field")), "unit": spec.unit}
 
 
 class Rejection(BaseModel):
