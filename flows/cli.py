@@ -8,6 +8,7 @@ import typer
 
 from flows import cli_audit, cli_compare, cli_cost, cli_site
 from flows.steps import SOURCES
+from flows.terminal import echo
 
 app = typer.Typer(help="versus: evidence-backed LLM comparison records from recorded or live sources.",
                   no_args_is_help=True, add_completion=False)
@@ -16,7 +17,7 @@ DbOption = Annotated[Path, typer.Option("--db", envvar="VERSUS_DB", help="DuckDB
 
 
 def _echo_err(line: str) -> None:
-    typer.echo(line, err=True)
+    echo(line, err=True)
 
 
 @app.command()
@@ -63,7 +64,7 @@ def refresh(
     except (RefreshLocked, ValueError) as exc:
         _echo_err(f"versus refresh: {exc}")
         raise typer.Exit(1)
-    typer.echo(summary_markdown(report))
+    echo(summary_markdown(report))
     raise typer.Exit({"ok": 0, "partial": 2}.get(report.status, 1))
 
 
@@ -75,7 +76,7 @@ def status(db: DbOption = Path("versus.duckdb")) -> None:
     if not db.exists():
         _echo_err(f"versus status: no warehouse at {db}; run `versus refresh` first")
         raise typer.Exit(1)
-    typer.echo(status_text(db))
+    echo(status_text(db))
 
 
 @app.command()

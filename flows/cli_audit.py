@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from flows.cli_compare import DbOption, _open
+from flows.terminal import echo
 
 
 class AuditFormat(str, Enum):
@@ -42,6 +43,6 @@ def register(app: typer.Typer) -> None:
         if out:
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(text, encoding="utf-8")
-            typer.echo(f"versus audit: {len(found)} discrepancies ({counts(found)}) written to {out}", err=True)
+            echo(f"versus audit: {len(found)} discrepancies ({counts(found)}) written to {out}", err=True)
         else:
-            typer.echo(text, nl=False)
+            echo(text, nl=False)

@@ -10,6 +10,8 @@ import duckdb
 import typer
 from pydantic import ValidationError
 
+from flows.terminal import echo
+
 DbOption = Annotated[Path, typer.Option("--db", envvar="VERSUS_DB", help="DuckDB warehouse file (opened read-only).")]
 InputTokens = Annotated[int | None, typer.Option(
     "--input-tokens", min=0, help="Input tokens a month (default: the comparisons table's profile, else 100,000,000).")]
@@ -34,7 +36,7 @@ class ExportFormat(str, Enum):
 
 
 def _fail(command: str, message: str) -> typer.Exit:
-    typer.echo(f"versus {command}: {message}", err=True)
+    echo(f"versus {command}: {message}", err=True)
     return typer.Exit(2)
 
 
@@ -88,7 +90,7 @@ def compare(
         record = pair_record(con, a, b, _traffic("compare", con, input_tokens, output_tokens, blend))
     finally:
         con.close()
-    typer.echo(render(record, fmt.value), nl=False)
+    echo(render(record, fmt.value), nl=False)
 
 
 def export(
@@ -130,7 +132,7 @@ def export(
             written = export_pages(con, out, fmt.value, pairs, traffic, every=every)
     finally:
         con.close()
-    typer.echo(f"wrote {len(written)} files to {out}")
+    echo(f"wrote {len(written)} files to {out}")
 
 
 def register(app: typer.Typer) -> None:

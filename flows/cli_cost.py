@@ -12,6 +12,7 @@ import typer
 from pydantic import ValidationError
 
 from flows.cli_compare import DbOption, _fail, _open, _resolve
+from flows.terminal import echo
 from pipeline.observation import SERVICE_TIERS
 
 
@@ -133,9 +134,9 @@ def cost(
     if fmt is CostFormat.json:
         payload = {"model_id": model_id, "profile": profile,
                    "usage": usage.model_dump(mode="json"), "routes": routes}
-        typer.echo(json.dumps(payload, indent=2))
+        echo(json.dumps(payload, indent=2))
     else:
-        typer.echo(_table(model_id, usage, routes, profile), nl=False)
+        echo(_table(model_id, usage, routes, profile), nl=False)
 
 
 def register(app: typer.Typer) -> None:

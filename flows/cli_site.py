@@ -6,6 +6,8 @@ from typing import Annotated
 
 import typer
 
+from flows.terminal import echo
+
 DbOption = Annotated[Path, typer.Option("--db", envvar="VERSUS_DB", help="DuckDB warehouse file (opened read-only).")]
 
 
@@ -30,17 +32,17 @@ def site(
     from warehouse.site import SiteError, build_site
 
     if not db.is_file():
-        typer.echo(f"versus site: no warehouse at {db}; run `versus refresh` first or pass --db", err=True)
+        echo(f"versus site: no warehouse at {db}; run `versus refresh` first or pass --db", err=True)
         raise typer.Exit(2)
     con = duckdb.connect(str(db), read_only=True)
     try:
-        report = build_site(con, out, pairs, pairs_file, base_url, progress=lambda line: typer.echo(line, err=True))
+        report = build_site(con, out, pairs, pairs_file, base_url, progress=lambda line: echo(line, err=True))
     except (SiteError, CuratedFileError, OSError) as exc:
-        typer.echo(f"versus site: {exc}", err=True)
+        echo(f"versus site: {exc}", err=True)
         raise typer.Exit(2)
     finally:
         con.close()
-    typer.echo(f"site: {report.out / 'index.html'} ({report.pages} pages)")
+    echo(f"site: {report.out / 'index.html'} ({report.pages} pages)")
 
 
 def register(app: typer.Typer) -> None:

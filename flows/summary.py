@@ -1,7 +1,12 @@
-"""The run summary: printed by `versus refresh` and published as the flow run's Markdown artifact."""
+"""The run summary: printed by `versus refresh` and published as the flow run's Markdown artifact.
+
+Every text a source supplies (ids, providers, routes, failure reasons) is Markdown-escaped
+(`md_escape`): it shows as written and can carry no markup, raw HTML or table break.
+"""
 from __future__ import annotations
 
 from flows.steps import RefreshReport
+from pipeline.record.render import md_escape as _md
 
 
 def _money(value) -> str:
@@ -13,7 +18,7 @@ def summary_markdown(report: RefreshReport, top: int = 10) -> str:
              f"Snapshot: {report.snapshot or 'live crawl'}", "",
              "| source | status | documents | observations | rejected | reason |", "|---|---|---:|---:|---:|---|"]
     for load in report.loads.values():
-        reason = load.reason.replace("|", "\\|")[:300]
+        reason = _md(load.reason[:300])
         lines.append(f"| {load.source} | {load.status} | {load.documents} | {load.observations} | {load.rejected} | {reason} |")
     if report.ran_on:
         lines += ["", "Crawls ran on: " + "; ".join(f"{s}: {where or 'unknown'}" for s, where in report.ran_on.items())]
@@ -23,12 +28,12 @@ def summary_markdown(report: RefreshReport, top: int = 10) -> str:
                       f"new models: {len(rec.new_models)}; retired offerings: {rec.retired_offerings}; "
                       f"price changes: {len(rec.price_changes)}"]
         if rec.new_models:
-            lines.append(f"New models: {', '.join(rec.new_models[:top])}" + (" ..." if len(rec.new_models) > top else ""))
+            lines.append(f"New models: {', '.join(_md(m) for m in rec.new_models[:top])}" + (" ..." if len(rec.new_models) > top else ""))
         if rec.price_changes:
             lines += ["", "Top price changes (USD per million tokens, input / output):", "",
                       "| model | provider | route | before | after |", "|---|---|---|---|---|"]
             for ch in rec.price_changes[:top]:
-                lines.append(f"| {ch.model_id} | {ch.provider_id} | {ch.route} | "
+                lines.append(f"| {_md(ch.model_id)} | {_md(ch.provider_id)} | {_md(ch.route)} | "
                              f"{_money(ch.old_input)} / {_money(ch.old_output)} | {_money(ch.new_input)} / {_money(ch.new_output)} |")
     cmp = report.comparisons
     if cmp is not None:
