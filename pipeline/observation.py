@@ -64,11 +64,47 @@ class Document(BaseModel):
                 "document_sha256": self.sha256}
 
     def json(self) -> object:
-        """The body parsed as JSON, or a SourceError naming the source and URL."""
+        """The body parsed as JSON, or a SourceError naming the source and URL (nesting deeper than
+        the parser's recursion limit included)."""
         try:
             return json.loads(self.body)
         except ValueError as exc:
             raise SourceError(self.source, self.url, f"invalid JSON: {exc}") from exc
+        except RecursionError:
+            raise SourceError(self.source, self.url, "invalid JSON: nested too deeply to parse") from None
+
+    def yaml(self) -> object:
+        """The body parsed as YAML without aliases (`payload_yaml`), or a SourceError naming the
+        source and URL."""
+        try:
+            return payload_yaml(self.body)
+        except yaml.YAMLError as exc:
+            raise SourceError(self.source, self.url, f"invalid YAML: {exc}") from None
+        except RecursionError:
+            raise SourceError(self.source, self.url, "invalid YAML: nested too deeply to parse") from None
+
+
+YAML_MAX_DEPTH = 100
+
+
+def payload_yaml(text: str | bytes) -> object:
+    """A fetched payload's YAML, safe-loaded; an alias, or nesting deeper than YAML_MAX_DEPTH, is a
+    YAMLError naming its line. A payload has no use for aliases, and nested ones expand without bound
+    (a 1 KB "billion laughs" grows to gigabytes); deep nesting overflows the C loader's stack."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    depth = 0
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, yaml.AliasEvent):
+            raise yaml.MarkedYAMLError(problem=f"alias *{event.anchor}: aliases are not accepted",
+                                       problem_mark=event.start_mark)
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > YAML_MAX_DEPTH:
+                raise yaml.MarkedYAMLError(problem=f"nested deeper than {YAML_MAX_DEPTH} levels",
+                                           problem_mark=event.start_mark)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return yaml.load(text, Loader=loader)
 
 
 class SourceError(Exception):

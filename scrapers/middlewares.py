@@ -49,7 +49,7 @@ class SnapshotReplayMiddleware:
         self._count(request, "snapshot/answered")
         request.meta["as_of"] = entry.as_of
         request.meta["data_date"] = self.snapshot.data_date
-        body = self.snapshot.path(entry).read_bytes()
+        body = self.snapshot.read(entry)  # a SnapshotError (sha256 or size not the manifest's) fails the document
         headers = {"Content-Type": entry.content_type}
         return TextResponse(request.url, status=entry.status, body=body, headers=headers,
                             request=request, encoding="utf-8")

@@ -45,6 +45,9 @@ class Snapshot:
             target = (self.root / entry.file).resolve()
             if not target.is_relative_to(self.root):
                 raise SnapshotError(f"{path}: file {entry.file!r} for {entry.url} leaves the snapshot folder")
+            if entry.url in self.entries:
+                raise SnapshotError(f"{path}: {entry.url} is listed twice ({self.entries[entry.url].file!r} and "
+                                    f"{entry.file!r}): a manifest answers each URL with one file")
             self.entries[entry.url] = entry
 
     @property
@@ -58,6 +61,18 @@ class Snapshot:
 
     def path(self, entry: SnapshotEntry) -> Path:
         return (self.root / entry.file).resolve()
+
+    def read(self, entry: SnapshotEntry) -> bytes:
+        """The entry's body, checked against the manifest's `bytes` and `sha256` where it states them:
+        a file replaced or cut after recording is a SnapshotError naming the file and URL."""
+        body = self.path(entry).read_bytes()
+        where = f"{self.root / 'manifest.json'}: {entry.file} for {entry.url}"
+        if entry.bytes is not None and len(body) != entry.bytes:
+            raise SnapshotError(f"{where} is {len(body):,} bytes, the manifest says {entry.bytes:,}")
+        if entry.sha256 is not None and hashlib.sha256(body).hexdigest() != entry.sha256.lower():
+            raise SnapshotError(f"{where} has sha256 {hashlib.sha256(body).hexdigest()}, "
+                                f"the manifest says {entry.sha256}")
+        return body
 
     def lookup(self, url: str) -> SnapshotEntry | None:
         return self.entries.get(url)

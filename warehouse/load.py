@@ -13,6 +13,7 @@ import pyarrow as pa
 
 from pipeline.observation import Document, Extraction, Observation, SourceError
 from pipeline.reconcile import valid_from
+from pipeline.source_policy import policy
 
 PRICE_COLUMNS = ["price_component", "price_service_tier", "price_threshold_tokens", "price_threshold_inclusive",
                  "price_starts_on", "price_ends_on", "price_hours", "price_in_force"]
@@ -161,6 +162,12 @@ def _load_document(con, run_id: int, folder: Path, meta: dict, outcome: SourceLo
             " + (SELECT count(*) FROM benchmark_observations WHERE source = $1 AND url = $2 AND document_sha256 = $3)",
             [meta["source"], url, meta["sha256"]]).fetchone()[0]
         return
+    size, bound = (folder / "bodies" / meta["sha256"]).stat().st_size, policy(meta["source"]).max_document_bytes
+    if size > bound:  # not parsed, not stored: the bound is there so that a flood never reaches either
+        (outcome.errors if required else outcome.skipped).append(
+            f"{url}: the document is {size:,} bytes, above {meta['source']}'s bound of {bound:,} "
+            "(max_document_bytes in pipeline/sources.yaml)")
+        return
     doc = Document(body=(folder / "bodies" / meta["sha256"]).read_bytes(), data_date=meta.get("data_date"),
                    **{k: meta[k] for k in ("source", "url", "fetched_at", "status", "content_type", "as_of", "sha256")})
     try:
@@ -199,7 +206,7 @@ def load_snapshot_files(con: duckdb.DuckDBPyConnection, run_id: int, folder: Pat
     import tempfile
 
     from pipeline.sources import EXTRACTORS
-    from scrapers.snapshot import Snapshot
+    from scrapers.snapshot import Snapshot, SnapshotError
 
     snapshot = Snapshot(folder)
     wanted = set(only) if only is not None else set(EXTRACTORS)
@@ -210,7 +217,10 @@ def load_snapshot_files(con: duckdb.DuckDBPyConnection, run_id: int, folder: Pat
             source = SNAPSHOT_FOLDER_SOURCE.get(top, top)
             if source not in wanted:
                 continue
-            body = snapshot.path(entry).read_bytes()
+            try:
+                body, error = snapshot.read(entry), None
+            except SnapshotError as exc:  # not the file the manifest recorded: that document fails
+                body, error = b"", str(exc)
             sha = hashlib.sha256(body).hexdigest()
             (spool / source / "bodies").mkdir(parents=True, exist_ok=True)
             (spool / source / "bodies" / sha).write_bytes(body)
@@ -218,6 +228,6 @@ def load_snapshot_files(con: duckdb.DuckDBPyConnection, run_id: int, folder: Pat
                 index.write(json.dumps({"source": source, "url": entry.url, "status": entry.status,
                                         "fetched_at": fetched_at.isoformat(), "content_type": entry.content_type,
                                         "as_of": entry.as_of, "data_date": snapshot.data_date,
-                                        "required": True, "error": None, "sha256": sha}) + "\n")
+                                        "required": True, "error": error, "sha256": sha}) + "\n")
             sources += [source] if source not in sources else []
         return {source: load_source(con, run_id, source, spool) for source in sources}

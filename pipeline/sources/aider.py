@@ -9,8 +9,6 @@ setting is what the run varied (reasoning effort, thinking tokens, an architect/
 """
 from __future__ import annotations
 
-import yaml
-
 from pipeline.benchmarks import lookup
 from pipeline.leaderboard_names import aider_command
 from pipeline.observation import Document, Extraction, SourceError
@@ -26,10 +24,7 @@ def extract(doc: Document) -> Extraction:
         raise SourceError(doc.source, doc.url, f"HTTP {doc.status}")
     if doc.body.lstrip()[:1] == b"<":
         raise SourceError(doc.source, doc.url, "HTML served where YAML was expected")
-    try:
-        entries = yaml.load(doc.body, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as exc:
-        raise SourceError(doc.source, doc.url, f"invalid YAML: {exc}") from None
+    entries = doc.yaml()  # aliases refused
     if not isinstance(entries, list) or not entries:
         raise SourceError(doc.source, doc.url, "expected a list of runs at $")
     benchmark = lookup("aider-polyglot", metric="pass_rate_2")

@@ -21,7 +21,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import yaml
 
-from pipeline.observation import Document, Extraction, SourceError
+from pipeline.observation import Document, Extraction, SourceError, payload_yaml
 from pipeline.sources.common import Shape, read
 
 HUB = "https://huggingface.co"
@@ -185,7 +185,7 @@ def front_matter(doc: Document) -> tuple[dict, str]:
     if match is None:
         raise SourceError(doc.source, doc.url, "README front matter opens with '---' but never closes")
     try:
-        meta = yaml.safe_load(match["yaml"])
+        meta = payload_yaml(match["yaml"])  # aliases refused
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark else ""  # +1 for 0-based, +1 for the opening '---'
