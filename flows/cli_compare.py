@@ -106,7 +106,7 @@ def export(
     every: Annotated[int, typer.Option(min=1, help="Pages: report progress every this many pages.")] = 1000,
 ) -> None:
     """Export the warehouse tables (via DuckDB COPY) or comparison pages plus an index page."""
-    from warehouse.export import export_pages, export_tables, pairs_of
+    from warehouse.export import PageError, export_pages, export_tables, pairs_of
     from warehouse.records import last_reviewed
 
     con = _open("export", db)
@@ -129,7 +129,10 @@ def export(
                 pairs.append((a, b, last_reviewed(con, a, b)))
             pairs = list(dict.fromkeys(pairs))
             traffic = _traffic("export", con, input_tokens, output_tokens, blend)
-            written = export_pages(con, out, fmt.value, pairs, traffic, every=every)
+            try:
+                written = export_pages(con, out, fmt.value, pairs, traffic, every=every)
+            except PageError as exc:
+                raise _fail("export", str(exc)) from None
     finally:
         con.close()
     echo(f"wrote {len(written)} files to {out}")

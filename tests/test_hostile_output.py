@@ -135,3 +135,64 @@ def test_the_summary_tables_keep_their_cells_per_row_whatever_a_route_holds(summ
     sources, changes = tables
     assert set(sources) == {6} and set(changes) == {5} and len(changes) >= 2
     assert "evilcorp/&lt;script&gt;alert(2)&lt;/script&gt;" in summary[summary.index("Top price changes"):]
+
+
+# --- long ids: bounded slugs, and a failed page named (warehouse/export.py, warehouse/site) ------
+
+LONG_A = "evilcorp/" + "a" * 4000 + "-one" + "x" * 996   # 5,009 characters
+LONG_B = "evilcorp/" + "a" * 4000 + "-two" + "x" * 996   # the same but for a word in the middle
+
+
+@pytest.fixture(scope="module")
+def long_ids(tmp_path_factory):
+    """A warehouse file from the demo's OpenRouter payload plus two 5,009-character ids, with its
+    comparisons."""
+    from warehouse.comparisons import refresh_comparisons
+
+    root = tmp_path_factory.mktemp("long")
+    db = root / "w.duckdb"
+    folder = demo_copy(root / "snap", {"openrouter"}, {OPENROUTER_FILE: _with((LONG_A, "0.000001"), (LONG_B, "0.000002"))})
+    with duckdb.connect(str(db)) as con:
+        apply_schema(con)
+        run(con, folder, AUG, 1, {"openrouter"})
+        refresh_comparisons(con, 1, AUG.date())
+        ids = {r[0] for r in con.execute("SELECT model_id FROM models WHERE model_id LIKE 'evilcorp/%'").fetchall()}
+    assert len(ids) == 2 and all(len(i) > 5000 for i in ids), ids
+    return db
+
+
+def _names(folder) -> list[str]:
+    return [p.name for p in folder.rglob("*")]
+
+
+def test_long_ids_export_pages_with_bounded_unique_names(long_ids, tmp_path):
+    out = tmp_path / "pages"
+    proc = _versus("export", "--format", "html", "--all", "--out", str(out), "--db", str(long_ids), "--every", "10")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    names = _names(out)
+    assert max(len(n.encode()) for n in names) <= 255
+    assert len({n for n in names if n.startswith("evilcorp-") and "--vs--evilcorp-" in n}) == 1, "the two long ids' pair"
+    assert len({n.split("--vs--")[0] for n in names if n.startswith("evilcorp-")}) == 2, "two slugs, not one"
+
+
+def test_long_ids_publish_a_site(long_ids, tmp_path):
+    proc = _versus("site", "--out", str(tmp_path / "site"), "--db", str(long_ids))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    models = [n for n in _names(tmp_path / "site" / "models") if n.startswith("evilcorp-")]
+    assert len(models) == 2 and max(len(n) for n in models) <= 255
+
+
+def test_a_page_that_cannot_be_written_is_named_and_leaves_no_partial_export(long_ids, tmp_path):
+    from warehouse.export import model_slugs
+
+    with duckdb.connect(str(long_ids), read_only=True) as con:
+        slugs = model_slugs(con)
+        a, b = con.execute("SELECT model_a, model_b FROM comparisons WHERE model_a LIKE 'evilcorp/%' "
+                           "AND model_b LIKE 'evilcorp/%'").fetchone()
+    out = tmp_path / "pages"
+    (out / f"{slugs[a]}--vs--{slugs[b]}.html").mkdir(parents=True)  # where the pair's page would go
+    proc = _versus("export", "--format", "html", "--all", "--out", str(out), "--db", str(long_ids), "--every", "10")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    assert "versus export: cannot write the page of evilcorp/aaaa" in proc.stderr
+    assert "(5,009 characters) vs evilcorp/aaaa" in proc.stderr and "Is a directory" in proc.stderr
+    assert _names(out) == [f"{slugs[a]}--vs--{slugs[b]}.html"], "nothing of the failed export is left"

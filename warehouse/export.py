@@ -84,18 +84,37 @@ def export_tables(db: str | Path | duckdb.DuckDBPyConnection, out_dir: str | Pat
 
 # --- pages ---------------------------------------------------------------------------------
 
+SLUG_MAX = 80  # characters: a pair's file name (two slugs) stays far below the usual 255-byte limit
+
+
+def _hash(model_id: str) -> str:
+    return hashlib.md5(model_id.encode()).hexdigest()[:8]
+
+
 def _slug(model_id: str) -> str:
-    return re.sub(r"[^a-z0-9.]+", "-", model_id.lower()).strip("-.") or "model"
+    """The id's file-name form: lowercase letters, digits and dots, runs of anything else one '-';
+    longer than SLUG_MAX, cut and ended with a hash of the whole id."""
+    slug = re.sub(r"[^a-z0-9.]+", "-", model_id.lower()).strip("-.") or "model"
+    return slug if len(slug) <= SLUG_MAX else f"{slug[:SLUG_MAX - 9].rstrip('-.')}-{_hash(model_id)}"
+
+
+class PageError(Exception):
+    """A page could not be written; names the pair and the file."""
+
+
+def shown_id(model_id: str, keep: int = 100) -> str:
+    """A model id for a message: cut after `keep` characters, with its length."""
+    return model_id if len(model_id) <= keep else f"{model_id[:keep]}... ({len(model_id):,} characters)"
 
 
 def model_slugs(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """A file-name slug per model id, unique: ids sharing a slug get a short hash of the id."""
+    """A file-name slug per model id, unique and at most SLUG_MAX characters (plus 9 where two ids
+    share one): ids sharing a slug get a short hash of the id."""
     ids = [r[0] for r in con.execute("SELECT model_id FROM models ORDER BY 1").fetchall()]
     seen: dict[str, int] = {}
     for i in ids:
         seen[_slug(i)] = seen.get(_slug(i), 0) + 1
-    return {i: _slug(i) if seen[_slug(i)] == 1 else f"{_slug(i)}-{hashlib.md5(i.encode()).hexdigest()[:8]}"
-            for i in ids}
+    return {i: _slug(i) if seen[_slug(i)] == 1 else f"{_slug(i)}-{_hash(i)}" for i in ids}
 
 
 def stored_traffic(con: duckdb.DuckDBPyConnection) -> TrafficProfile | None:
@@ -120,7 +139,11 @@ def _write_pages(job: tuple[list[Pair], RecordBuilder, dict[str, str], Path, str
     for a, b, reviewed in pairs:
         record = builder.record(a, b, reviewed)
         name = f"{slugs[a]}--vs--{slugs[b]}.{fmt}"
-        (out / name).write_text(render.render(record, fmt), encoding="utf-8")
+        try:
+            (out / name).write_text(render.render(record, fmt), encoding="utf-8")
+        except OSError as exc:
+            raise PageError(f"cannot write the page of {shown_id(a)} vs {shown_id(b)} ({name}): "
+                            f"{exc.strerror or exc}") from None
         entries.append((record.title, name))
     return entries
 
@@ -139,7 +162,8 @@ def export_pages(con: duckdb.DuckDBPyConnection, out_dir: str | Path, fmt: str, 
 
     Pages render in `workers` forked processes (default: one per CPU, at most 4; none where forking
     is unsafe, see warehouse.forks) sharing the facts loaded once here; the index lists pages in
-    the order of `pairs`.
+    the order of `pairs`. A page that cannot be written is a PageError naming its pair; the pages
+    this call wrote are then removed and no index is written.
     """
     global _JOB
     if fmt not in PAGE_FORMATS:
@@ -154,9 +178,14 @@ def export_pages(con: duckdb.DuckDBPyConnection, out_dir: str | Path, fmt: str, 
     workers = workers or min(4, os.cpu_count() or 1)
     entries: list[tuple[str, str]] = []
     builder = frozen(lambda: RecordBuilder(con, {m for a, b, _ in pairs for m in (a, b)}, traffic))
+    before = set(os.listdir(out))
     try:
         _JOB = (builder, slugs, out, fmt)
         _collect(map_chunks(_write_chunk, chunks, workers), entries, len(pairs), every, progress)
+    except PageError:
+        for name in {f"{slugs[a]}--vs--{slugs[b]}.{fmt}" for a, b, _ in pairs} - before:
+            (out / name).unlink(missing_ok=True)
+        raise
     finally:
         _JOB = None
         gc.unfreeze()

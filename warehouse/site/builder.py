@@ -37,7 +37,7 @@ from pipeline.record import figures as fig
 from pipeline.record import render
 from pipeline.record.html import environment
 from pipeline.record.schema import CAPABILITIES, ComparisonRecord, TrafficProfile
-from warehouse.export import model_slugs, stored_traffic
+from warehouse.export import model_slugs, shown_id, stored_traffic
 from warehouse.forks import map_chunks
 from warehouse.records import ModelNotFound, RecordBuilder, frozen, resolve_model
 from warehouse.site import catalog, charts
@@ -508,7 +508,11 @@ def _render_chunk(chunk: list[tuple[str, str, tuple]]) -> list[tuple[str, dict, 
     out = []
     for path, key, (kind, args) in chunk:
         html = renderer.model_page(*args) if kind == "model" else renderer.pair_page(*args)
-        out.append((path, *writer.put(path, key, html)))
+        try:
+            out.append((path, *writer.put(path, key, html)))
+        except OSError as exc:
+            raise SiteError(f"cannot write the {kind} page of {' vs '.join(map(shown_id, args))} ({path}): "
+                            f"{exc.strerror or exc}") from None
     return out
 
 
