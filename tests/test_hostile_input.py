@@ -7,7 +7,7 @@ through the real extraction, loader and reconciliation.
 from __future__ import annotations
 
 import copy
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from decimal import Decimal as D
 
 import duckdb
@@ -76,3 +76,55 @@ def test_a_price_that_rounds_to_zero_is_rejected_not_stored_as_free(hostile):
                            "WHERE route = 'evilcorp/tiny'").fetchall() == [(None, D(5))]
     assert not hostile.execute("SELECT count(*) FROM offering_prices WHERE model_id LIKE '%tiny%' "
                                "AND component = 'input'").fetchone()[0]
+
+
+# --- a rejected price keeps the known one (warehouse/sql/reconcile/23_offerings.sql) -----------
+
+def _haiku_prompt(prompt: str):
+    def edit(payload: dict) -> dict:
+        openrouter_entry(payload, HAIKU)["pricing"]["prompt"] = prompt
+        return payload
+    return edit
+
+
+@pytest.fixture(scope="module")
+def rejected_price(tmp_path_factory):
+    """Three nights of the demo's OpenRouter payload: Claude Haiku 4.5's input price as stated
+    ($1 per million), then rejected (1e-300 per token), then changed ($1.20)."""
+    root = tmp_path_factory.mktemp("rejected")
+    con = duckdb.connect()
+    apply_schema(con)
+    states = {}
+    for run_id, (day, prompt) in enumerate([("2026-08-01", "0.000001"), ("2026-08-10", "1e-300"),
+                                            ("2026-08-20", "0.0000012")], 1):
+        folder = demo_copy(root / day, {"openrouter"}, {OPENROUTER_FILE: _haiku_prompt(prompt)},
+                           as_of=f"{day}T00:00:00+00:00")
+        run(con, folder, datetime.fromisoformat(f"{day}T06:00:00+00:00"), run_id, {"openrouter"})
+        states[day] = {
+            "offering": con.execute("SELECT input_usd_per_mtok, output_usd_per_mtok, price_rejected FROM offerings "
+                                    "WHERE source = 'openrouter' AND route = ?", [HAIKU]).fetchone(),
+            "history": [(i, f.date(), t and t.date()) for i, f, t in con.execute(
+                "SELECT input_usd_per_mtok, timezone('UTC', valid_from), timezone('UTC', valid_to) FROM price_history "
+                "WHERE source = 'openrouter' AND route = ? ORDER BY valid_from", [HAIKU]).fetchall()],
+            "input_component": con.execute(
+                "SELECT usd_per_mtok FROM offering_prices WHERE source = 'openrouter' AND route = ? "
+                "AND component = 'input' AND valid_to IS NULL", [HAIKU]).fetchall()}
+    yield states
+    con.close()
+
+
+def test_a_rejected_price_keeps_the_last_accepted_one_current_marked_with_the_rejection(rejected_price):
+    night = rejected_price["2026-08-10"]
+    input_price, output_price, mark = night["offering"]
+    assert (input_price, output_price) == (D(1), D(5))
+    assert mark == ("input_usd_per_mtok '1.000000E-294' rejected: 1E-294 is not zero but rounds to zero at 9 decimal places")
+    assert night["history"] == [(D(1), date(2026, 8, 1), None)], "the open row stays open"
+    assert night["input_component"] == [(D(1),)], "the cost engine's input price stays known"
+
+
+def test_a_valid_price_after_a_rejection_replaces_the_kept_one_and_clears_the_mark(rejected_price):
+    assert rejected_price["2026-08-01"]["offering"] == (D(1), D(5), None)
+    night = rejected_price["2026-08-20"]
+    assert night["offering"] == (D("1.2"), D(5), None)
+    assert night["history"] == [(D(1), date(2026, 8, 1), date(2026, 8, 20)), (D("1.2"), date(2026, 8, 20), None)]
+    assert night["input_component"] == [(D("1.2"),)]

@@ -87,6 +87,37 @@ LEFT JOIN _retirement rt ON rt.model_id = raw.model_id AND rt.provider_id = raw.
 LEFT JOIN _retirement_prev rp ON rp.model_id = raw.model_id AND rp.provider_id = raw.provider_id
                              AND rp.variant_key = coalesce(raw.variant, '');
 
+-- A base price the current document states but that failed validation (rejected_observations)
+-- does not make a known price unknown: the route keeps its last accepted value, marked with the
+-- rejection (price_rejected), until a valid value arrives.
+CREATE OR REPLACE TEMP TABLE _price_rejected AS
+SELECT o.model_id, o.provider_id, o.source, o.route, list(DISTINCT r.field) AS fields,
+       string_agg(DISTINCT r.field || ' ' || coalesce('''' || r.raw_value || '''', 'value') || ' rejected: ' || r.reason,
+                  '; ') AS note
+FROM rejected_observations r
+JOIN (SELECT DISTINCT source, url, document_sha256, source_id, source_provider_id, model_id, provider_id, route
+      FROM _offer_obs) o
+  ON o.source = r.source AND o.url = r.url AND o.document_sha256 = r.document_sha256
+ AND o.source_id = r.model_id AND o.source_provider_id = r.provider_id
+WHERE r.field IN ('input_usd_per_mtok', 'output_usd_per_mtok', 'cache_read_usd_per_mtok', 'cache_write_usd_per_mtok')
+GROUP BY ALL;
+
+ALTER TABLE _offer_now ADD COLUMN price_rejected VARCHAR;
+UPDATE _offer_now AS n SET
+    input_usd_per_mtok = CASE WHEN list_contains(r.fields, 'input_usd_per_mtok')
+                              THEN coalesce(n.input_usd_per_mtok, p.input_usd_per_mtok) ELSE n.input_usd_per_mtok END,
+    output_usd_per_mtok = CASE WHEN list_contains(r.fields, 'output_usd_per_mtok')
+                               THEN coalesce(n.output_usd_per_mtok, p.output_usd_per_mtok) ELSE n.output_usd_per_mtok END,
+    cache_read_usd_per_mtok = CASE WHEN list_contains(r.fields, 'cache_read_usd_per_mtok')
+                                   THEN coalesce(n.cache_read_usd_per_mtok, p.cache_read_usd_per_mtok)
+                                   ELSE n.cache_read_usd_per_mtok END,
+    cache_write_usd_per_mtok = CASE WHEN list_contains(r.fields, 'cache_write_usd_per_mtok')
+                                    THEN coalesce(n.cache_write_usd_per_mtok, p.cache_write_usd_per_mtok)
+                                    ELSE n.cache_write_usd_per_mtok END,
+    price_rejected = r.note
+FROM _price_rejected r LEFT JOIN offerings p USING (model_id, provider_id, source, route)
+WHERE n.model_id = r.model_id AND n.provider_id = r.provider_id AND n.source = r.source AND n.route = r.route;
+
 CREATE OR REPLACE TEMP TABLE _offer_prev AS SELECT * FROM offerings;
 
 DELETE FROM offerings;
@@ -112,6 +143,7 @@ SELECT coalesce(n.model_id, p.model_id) AS model_id,
        coalesce(n.preferred, false) AS preferred,
        CASE WHEN n.model_id IS NULL THEN p.listed_at ELSE n.listed_at END AS listed_at,
        CASE WHEN n.model_id IS NULL THEN p.retired_on ELSE n.retired_on END AS retired_on,
+       n.price_rejected AS price_rejected,
        CASE WHEN n.model_id IS NULL THEN _route_status(p.retired_on, p.status = 'deprecating')
             ELSE n.status END AS status
 FROM _offer_now n
