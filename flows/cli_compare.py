@@ -94,9 +94,11 @@ def compare(
 
 
 def export(
-    fmt: Annotated[ExportFormat, typer.Option("--format", help="Tables: parquet, csv, jsonl. Pages: md, html.")],
-    out: Annotated[Path, typer.Option("--out", help="Folder to write into (created if missing).")],
+    fmt: Annotated[ExportFormat | None, typer.Option("--format", help="Tables: parquet, csv, jsonl. Pages: md, html.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Folder to write into (created if missing).")] = None,
     db: DbOption = Path("versus.duckdb"),
+    to: Annotated[list[str] | None, typer.Option("--to", help="Instead: load every analyst table into this dlt destination, incrementally (repeatable): postgresql://USER:PASSWORD@HOST/DB, duckdb:///FILE, file:///DIR (Parquet), or a dlt destination name. See docs/export.md.")] = None,
+    dataset: Annotated[str, typer.Option("--dataset", help="--to: the schema (dataset) the tables land in.")] = "versus",
     model: Annotated[str | None, typer.Option("--model", help="Pages: every pair of this model.")] = None,
     pair: Annotated[list[str] | None, typer.Option("--pair", help="Pages: this pair, as A,B (repeatable).")] = None,
     all_pairs: Annotated[bool, typer.Option("--all", help="Pages: every pair in the comparisons table.")] = False,
@@ -105,10 +107,19 @@ def export(
     blend: Blend = None,
     every: Annotated[int, typer.Option(min=1, help="Pages: report progress every this many pages.")] = 1000,
 ) -> None:
-    """Export the warehouse tables (via DuckDB COPY) or comparison pages plus an index page."""
+    """Export the warehouse tables (via DuckDB COPY) or comparison pages plus an index page; or, with
+    --to, every analyst table into a database or Parquet dataset through dlt (docs/export.md)."""
     from warehouse.export import PageError, export_pages, export_tables, pairs_of
     from warehouse.records import last_reviewed
 
+    if to:
+        if fmt or out:
+            raise _fail("export", "--to loads a destination; --format and --out write files: choose one")
+        from flows.cli_export import export_to_destinations
+
+        return export_to_destinations(db, to, dataset)
+    if not (fmt and out):
+        raise _fail("export", "give --format and --out (files), or --to DESTINATION")
     con = _open("export", db)
     try:
         if fmt.value in ("parquet", "csv", "jsonl"):
