@@ -69,14 +69,43 @@ def refresh(
 
 
 @app.command()
-def status(db: DbOption = Path("versus.duckdb")) -> None:
-    """Per source: last successful fetch and its age, row counts, last error; id resolution."""
-    from flows.status import status_text
+def status(
+    db: DbOption = Path("versus.duckdb"),
+    check: Annotated[bool, typer.Option("--check", help="For cron and monitoring: exit 1 naming each failing, held or stale source (limits in pipeline/sources.yaml), 0 otherwise.")] = False,
+) -> None:
+    """Per source: last successful fetch and its age, freshness, row counts, last error; id resolution."""
+    from flows.status import check as check_sources, status_text
 
     if not db.exists():
         _echo_err(f"versus status: no warehouse at {db}; run `versus refresh` first")
         raise typer.Exit(1)
+    if check:
+        code, text = check_sources(db)
+        echo(text)
+        raise typer.Exit(code)
     echo(status_text(db))
+
+
+@app.command()
+def accept(
+    source: Annotated[str, typer.Argument(help="The source whose held document to apply.")],
+    db: DbOption = Path("versus.duckdb"),
+    wait: Annotated[float, typer.Option(help="Seconds to wait for another refresh holding the lock.")] = 0,
+) -> None:
+    """Apply a source's held document after review (one that stated far fewer models/routes than the
+    last accepted one): it becomes current, then reconcile and comparisons run; publish atomically."""
+    from flows.accept import NothingHeld, accept_held
+    from warehouse.publish import RefreshLocked
+
+    if not db.exists():
+        _echo_err(f"versus accept: no warehouse at {db}")
+        raise typer.Exit(1)
+    try:
+        report = accept_held(db, source, wait, progress=_echo_err)
+    except (NothingHeld, RefreshLocked) as exc:
+        _echo_err(f"versus accept: {exc}")
+        raise typer.Exit(1)
+    echo(report)
 
 
 @app.command()

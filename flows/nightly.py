@@ -45,6 +45,8 @@ def load_task(con, run_id: int, crawl: CrawlOutcome, spool: Path):
         raise SourceFailed(f"{load.source}: {'; '.join(load.errors)[:500]}")
     if load.status == "skipped":
         return Completed(name="Skipped", message=f"{load.source}: {load.reason}", data=load)
+    if load.status == "held":
+        return Completed(name="Held", message=f"{load.source}: {load.reason[:500]}", data=load)
     return load
 
 
@@ -111,12 +113,18 @@ def nightly_refresh(db: str = "versus.duckdb", snapshot: str | None = None, sour
     failed = [load.source for load in report.loads.values() if load.status == "failed"]
     skipped = [f"{load.source} ({load.reason})" for load in report.loads.values() if load.status == "skipped"]
     also = f"; skipped {', '.join(skipped)}" if skipped else ""
+    held = [load.source for load in report.loads.values() if load.status == "held"]
+    also += f"; held {', '.join(held)} (`versus accept SOURCE` applies)" if held else ""
+    stale = [f"{h.source} ({h.stale})" for h in report.health if h.stale]
+    also += f"; stale {', '.join(stale)}" if stale else ""
+    if stale:
+        logger.warning("stale sources: %s", "; ".join(stale))
     ran = len(report.loads) - len(skipped)
     if report.status == "ok":
         return Completed(message=f"run {report.run_id}: all {ran} sources that ran ok{also}", data=report.run_id)
     if report.status == "partial":
         return Completed(name="Partial success", data=report.run_id,
-                         message=f"run {report.run_id}: failed sources {', '.join(failed)}; the rest loaded{also}")
+                         message=f"run {report.run_id}: failed sources {', '.join(failed) or 'none'}; the rest loaded{also}")
     return Failed(message=f"run {report.run_id}: no source loaded (failed: {', '.join(failed) or 'none'}){also}")
 
 

@@ -97,9 +97,13 @@ def _run(con, options: RefreshOptions, spool: Path, snapshot: str | None, execut
     from warehouse.comparisons import ComparisonSettings, refresh_comparisons
     from warehouse.audit import audit_counts
     from warehouse.reconcile import reconcile
-    from warehouse.runs import data_date
+    from warehouse.runs import data_date, source_health
 
-    report = RefreshReport(run_id=start_run(con, snapshot), snapshot=snapshot)
+    from scrapers.snapshot import Snapshot
+
+    # the run's as-of, where source ages are measured: a replay's snapshot date; live, now
+    as_of = Snapshot(options.snapshot).data_date if options.snapshot else None
+    report = RefreshReport(run_id=start_run(con, snapshot, as_of), snapshot=snapshot)
     progress(f"run {report.run_id}: refreshing {', '.join(options.sources)} from {snapshot or 'the live sources'}")
 
     def timed(name: str, fn: Callable, *args):
@@ -136,4 +140,5 @@ def _run(con, options: RefreshOptions, spool: Path, snapshot: str | None, execut
                                reviewed_on, settings)
     report.audit = timed("audit", executor.step, "audit", audit_counts, con)
     report.status = finish_run(con, report.run_id)
+    report.health = source_health(con)
     return report

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.runs import SourceHealth, measured_at, source_health
+
 SOURCE_STATUS_SQL = """
 WITH last_ok AS (
     SELECT rs.source, max(r.started_at) AS last_ok
@@ -43,14 +45,36 @@ def _table(headers: list[str], rows: list[list[object]]) -> str:
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells)
 
 
+def freshness(health: list[SourceHealth]) -> dict[str, str]:
+    """Per source: `ok`, `stale: why`, or `no age limit` (stale_after_days null)."""
+    return {h.source: "no age limit" if h.stale_after_days is None else f"stale: {h.stale}" if h.stale else "ok"
+            for h in health}
+
+
+def check(db: Path) -> tuple[int, str]:
+    """`versus status --check`: exit 1 naming each failing, held or stale source; 0 otherwise."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        health = source_health(con)
+        at, where = measured_at(con)
+    problems = [f"{h.source}: {h.problem}" for h in health if h.problem]
+    head = f"at {at.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC, {where}"
+    if problems:
+        return 1, f"{len(problems)} of {len(health)} sources need attention, {head}:\n" + "\n".join(problems)
+    return 0, f"all {len(health)} sources fresh and loading, {head}"
+
+
 def status_text(db: Path) -> str:
     from warehouse.reconcile import resolution_report
 
     with duckdb.connect(str(db), read_only=True) as con:
         rows = con.execute(SOURCE_STATUS_SQL).fetchall()
+        fresh = freshness(source_health(con))
+        at, where = measured_at(con)
         sources = _table(
-            ["source", "last run", "last success (UTC)", "age", "documents", "current obs", "rejected", "last error"],
-            [[s, st, ok.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M") if ok else "never", _age(ok), d, o, x, (e or "")[:80]]
+            ["source", "last run", "last success (UTC)", "age", "documents", "current obs", "rejected", "freshness",
+             "last error"],
+            [[s, st, ok.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M") if ok else "never", _age(ok), d, o, x,
+              fresh.get(s, ""), (e or "")[:80]]
              for s, st, ok, d, o, x, e in rows])
         resolution = _table(
             ["source", "ids resolved", "priced chat ids resolved", "unresolved"],
@@ -61,7 +85,8 @@ def status_text(db: Path) -> str:
             "SELECT field, count(*) FROM conflicts GROUP BY field ORDER BY 2 DESC, 1").fetchall())
         unresolved = _table(["source", "leaderboard name", "nearest canonical models (not linked)"],
                             [[s, i, ", ".join(c) or "none"] for s, i, c in unresolved_leaderboard_models(con)])
-    return (f"Sources\n{sources}\n\nModel id resolution\n{resolution}\n\nConflicts per field\n{conflicts}"
+    return (f"Sources (freshness at {at.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC, {where}; "
+            f"limits in pipeline/sources.yaml)\n{sources}\n\nModel id resolution\n{resolution}\n\nConflicts per field\n{conflicts}"
             f"\n\nUnresolved leaderboard models (their scores are kept, linked to no model)\n{unresolved}")
 
 

@@ -51,6 +51,7 @@ class RefreshReport:
     audit: dict[str, int] | None = None  # discrepancies per kind (warehouse.audit)
     exported: list[str] = field(default_factory=list)
     site: object | None = None  # warehouse.site.SiteReport when the run built the site
+    health: list = field(default_factory=list)  # warehouse.runs.SourceHealth per source, at the run's as-of
 
 
 def crawl_source(source: str, spool: Path, snapshot: Path | None = None, record: Path | None = None,

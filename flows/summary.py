@@ -22,6 +22,13 @@ def summary_markdown(report: RefreshReport, top: int = 10) -> str:
         lines.append(f"| {load.source} | {load.status} | {load.documents} | {load.observations} | {load.rejected} | {reason} |")
     if report.ran_on:
         lines += ["", "Crawls ran on: " + "; ".join(f"{s}: {where or 'unknown'}" for s, where in report.ran_on.items())]
+    stale = [h for h in report.health if h.stale]
+    if report.health:
+        lines += ["", ("Stale sources: " + "; ".join(_md(f"{h.source}: {h.stale}") for h in stale)) if stale
+                  else f"Freshness: all {len(report.health)} sources within their limits (pipeline/sources.yaml)"]
+    held = [load.source for load in report.loads.values() if load.status == "held"]
+    if held:
+        lines += ["", f"Held (not applied; review, then `versus accept SOURCE`): {', '.join(held)}"]
     rec = report.reconcile
     if rec is not None:
         lines += ["", f"Models: {rec.models}; offerings: {rec.offerings}; "

@@ -21,10 +21,10 @@ AIDER_FILE = "aider/polyglot_leaderboard.yml"
 
 
 def snapshot_copy(dest: Path, sources: set[str], bodies: dict[str, bytes] | None = None,
-                  rewrite_manifest: bool = True) -> Path:
+                  rewrite_manifest: bool = True, as_of: dict[str, str] | None = None) -> Path:
     """`dest` holding the demo snapshot's files of `sources`, each file named in `bodies` replaced by
-    those bytes; the manifest is rewritten from the files (sha256, bytes) unless `rewrite_manifest`
-    is False, when it keeps the demo's own sha256 and bytes for every file."""
+    those bytes, each named in `as_of` dated so; the manifest is rewritten from the files (sha256,
+    bytes) unless `rewrite_manifest` is False, when it keeps the demo's own sha256 and bytes."""
     snapshot = Snapshot(DEMO_SNAPSHOT)
     entries = []
     for entry in snapshot.manifest.sources:
@@ -37,7 +37,7 @@ def snapshot_copy(dest: Path, sources: set[str], bodies: dict[str, bytes] | None
         target.chmod(0o644)
         if bodies and entry.file in bodies:
             target.write_bytes(bodies[entry.file])
-        entries.append(entry.model_copy())
+        entries.append(entry.model_copy(update={"as_of": as_of[entry.file]} if as_of and entry.file in as_of else {}))
     if rewrite_manifest:
         write_manifest(dest, dest.name, entries)
     else:
@@ -50,7 +50,7 @@ def replay(db: Path, snapshot: Path, sources: list[str], spool: Path) -> tuple[d
     """One run: each source crawled from `snapshot` in a child process through Scrapy's engine, then
     loaded into `db`; returns each source's load and the run's status."""
     con = connect(db)
-    run_id = start_run(con, str(snapshot))
+    run_id = start_run(con, str(snapshot), Snapshot(snapshot).data_date)
     loads = {}
     for source in sources:
         crawl = crawl_source(source, spool / str(run_id), snapshot)

@@ -40,16 +40,17 @@ class SourceLoad:
     unchanged: int = 0
     skipped: list[str] = field(default_factory=list)  # optional documents that were not there
     errors: list[str] = field(default_factory=list)   # required documents that failed: URL and reason
+    held: list[str] = field(default_factory=list)     # documents held for review: URL and both counts
     skipped_reason: str | None = None  # the source was not fetched at all (e.g. "not in this snapshot")
 
     @property
     def status(self) -> str:
-        return "failed" if self.errors else "skipped" if self.skipped_reason else "ok"
+        return "failed" if self.errors else "held" if self.held else "skipped" if self.skipped_reason else "ok"
 
     @property
     def reason(self) -> str:
-        """Why the source failed (URLs and reasons) or was skipped; empty when it is ok."""
-        return "; ".join(self.errors) or self.skipped_reason or ""
+        """Why the source failed (URLs and reasons), is held, or was skipped; empty when it is ok."""
+        return "; ".join(self.errors) or "; ".join(self.held) or self.skipped_reason or ""
 
 
 def _value_columns(obs: Observation) -> tuple:
@@ -88,14 +89,14 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows
 
 
 def _store(con: duckdb.DuckDBPyConnection, run_id: int, doc: Document, result: Extraction | None,
-           error: str | None) -> None:
+           error: str | None, held: str | None = None) -> None:
     con.execute(
         "INSERT INTO raw_documents (source, url, sha256, run_id, fetched_at, last_run_id, last_fetched_at, "
-        "http_status, content_type, as_of, parsed, parse_error, body, effective_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "http_status, content_type, as_of, parsed, parse_error, body, effective_at, held) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [doc.source, doc.url, doc.sha256, run_id, doc.fetched_at, run_id, doc.fetched_at, doc.status,
          doc.content_type, doc.as_of, error is None, error, doc.body,
-         valid_from(doc.as_of, doc.fetched_at, doc.data_date)])
+         valid_from(doc.as_of, doc.fetched_at, doc.data_date), held])
     if result is None:
         return
     _insert(con, "observations", OBSERVATION_COLUMNS, [
@@ -150,13 +151,16 @@ def _load_document(con, run_id: int, folder: Path, meta: dict, outcome: SourceLo
     outcome.documents += 1
     seen = con.execute(
         "UPDATE raw_documents SET last_run_id = ?, last_fetched_at = ? "
-        "WHERE source = ? AND url = ? AND sha256 = ? RETURNING parsed, parse_error",
+        "WHERE source = ? AND url = ? AND sha256 = ? RETURNING parsed, parse_error, held",
         [run_id, meta["fetched_at"], meta["source"], url, meta["sha256"]]).fetchone()
     if seen is not None:
-        parsed, parse_error = seen
+        parsed, parse_error, held = seen
         outcome.unchanged += 1
         if not parsed and required:
             outcome.errors.append(f"{url}: {parse_error}")
+        if held is not None:  # served again, still awaiting review: still not applied
+            outcome.held.append(f"{url}: {held}")
+            return
         outcome.observations += con.execute(
             "SELECT (SELECT count(*) FROM observations WHERE source = $1 AND url = $2 AND document_sha256 = $3)"
             " + (SELECT count(*) FROM benchmark_observations WHERE source = $1 AND url = $2 AND document_sha256 = $3)",
@@ -184,10 +188,41 @@ def _load_document(con, run_id: int, folder: Path, meta: dict, outcome: SourceLo
                  f"(first: {result.rejections[0].field}: {result.rejections[0].reason})")
     if error is not None:
         (outcome.errors if required else outcome.skipped).append(f"{url}: {error}")
-    _store(con, run_id, doc, result, error)
+    held = _shrunk(con, doc, result) if result is not None and error is None else None
+    if held is not None:
+        outcome.held.append(f"{url}: {held}")
+    _store(con, run_id, doc, result, error, held)
     if result is not None:
-        outcome.observations += result.usable
+        outcome.observations += 0 if held else result.usable
         outcome.rejected += len(result.rejections)
+
+
+def stated_count(result: Extraction) -> int:
+    """How many models/routes a document states: distinct (model, provider) among its observations,
+    and distinct models among its benchmark scores."""
+    return (len({(o.model_id, o.provider_id) for o in result.observations})
+            + len({b.model_id for b in result.benchmarks}))
+
+
+ACCEPTED_COUNT_SQL = """
+WITH accepted AS (SELECT sha256 FROM current_documents WHERE source = $1 AND url = $2)
+SELECT (SELECT count(*) FROM (SELECT DISTINCT model_id, provider_id FROM observations
+                              WHERE source = $1 AND url = $2 AND document_sha256 IN (FROM accepted)))
+     + (SELECT count(DISTINCT model_id) FROM benchmark_observations
+        WHERE source = $1 AND url = $2 AND document_sha256 IN (FROM accepted))
+"""
+
+
+def _shrunk(con: duckdb.DuckDBPyConnection, doc: Document, result: Extraction) -> str | None:
+    """Why a new document is held, or None: it states fewer than `hold_below` (pipeline/sources.yaml)
+    of the models/routes its URL's last accepted document stated (a broken publish, not growth)."""
+    share = policy(doc.source).hold_below
+    accepted = con.execute(ACCEPTED_COUNT_SQL, [doc.source, doc.url]).fetchone()[0]
+    stated = stated_count(result)
+    if not accepted or stated >= share * accepted:
+        return None
+    return (f"held: states {stated:,} models/routes, the last accepted document {accepted:,} "
+            f"(fewer than {share:.0%}); `versus accept {doc.source}` applies it")
 
 
 SNAPSHOT_FOLDER_SOURCE = {"models.dev": "modelsdev", "genai-prices": "genai_prices"}

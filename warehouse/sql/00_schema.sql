@@ -9,11 +9,14 @@ CREATE TABLE IF NOT EXISTS runs (
     status       VARCHAR             -- ok (every source that ran loaded), partial, failed (none loaded)
 );
 COMMENT ON TABLE runs IS 'One row per refresh; per-source outcomes are in run_sources.';
+-- Added later: the run's as-of, what source ages are measured at (a replay's: its snapshot's date;
+-- live: when it started). NULL in runs recorded before.
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS as_of TIMESTAMPTZ;
 
 CREATE TABLE IF NOT EXISTS run_sources (
     run_id        BIGINT NOT NULL,
     source        VARCHAR NOT NULL,
-    status        VARCHAR NOT NULL,  -- ok, failed, or skipped (not fetched: the snapshot holds none of it)
+    status        VARCHAR NOT NULL,  -- ok, failed, held (a shrunken document awaits `versus accept`), or skipped (not fetched: the snapshot holds none of it)
     documents     INTEGER NOT NULL,  -- documents fetched in this run
     observations  INTEGER NOT NULL,  -- observations those documents yield
     rejected      INTEGER NOT NULL,  -- values that failed validation
@@ -44,6 +47,10 @@ COMMENT ON TABLE raw_documents IS 'Every distinct payload body fetched, verbatim
 -- effect, the data's date: its as_of when a timestamp, else the replayed snapshot's date (the
 -- newest timestamp as_of among its documents), else its fetch time. NULL in rows landed before.
 ALTER TABLE raw_documents ADD COLUMN IF NOT EXISTS effective_at TIMESTAMPTZ;
+-- Added later: why a document that parsed is held (it states far fewer models/routes than its URL's
+-- last accepted one, pipeline/sources.yaml hold_below): stored, not current, until `versus accept`.
+-- NULL: not held.
+ALTER TABLE raw_documents ADD COLUMN IF NOT EXISTS held VARCHAR;
 
 CREATE TABLE IF NOT EXISTS observations (
     source           VARCHAR NOT NULL,
@@ -95,12 +102,13 @@ CREATE TABLE IF NOT EXISTS rejected_observations (
 );
 COMMENT ON TABLE rejected_observations IS 'Values that failed validation, with the reason; never silently dropped.';
 
--- The documents whose observations are current: per source and URL, the latest body that parsed.
+-- The documents whose observations are current: per source and URL, the latest body that parsed
+-- and is not held.
 CREATE OR REPLACE VIEW current_documents AS
 SELECT source, url, sha256, as_of, last_fetched_at, last_run_id,
        coalesce(effective_at, try_cast(as_of AS TIMESTAMPTZ), fetched_at) AS effective_at
 FROM raw_documents
-WHERE parsed
+WHERE parsed AND held IS NULL
 QUALIFY row_number() OVER (PARTITION BY source, url ORDER BY last_fetched_at DESC) = 1;
 
 CREATE OR REPLACE VIEW current_observations AS
