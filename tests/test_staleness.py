@@ -142,3 +142,16 @@ def test_replaying_2026_01_then_only_models_dev_of_2026_08_leaves_openrouter_and
     assert "Freshness: all 4 sources within their limits" in summary
     proc = versus("status", "--check", "--db", str(db))
     assert proc.returncode == 0 and proc.stdout.startswith("all 4 sources fresh and loading, at 2026-08-21 20:02 UTC")
+
+
+def test_every_source_has_a_policy_and_a_typo_names_file_and_line():
+    from pipeline import curated
+    from pipeline.source_policy import SourcePolicies, policies
+    from pipeline.sources import EXTRACTORS
+
+    assert set(policies().sources) == set(EXTRACTORS)
+    text = (Path(curated.__file__).parent / "sources.yaml").read_text()
+    broken = text.replace("  litellm:", "  litellm:\n    stale_afterdays: 3", 1)
+    with pytest.raises(curated.CuratedFileError, match=r"^pipeline/sources.yaml:\d+: sources.litellm.stale_afterdays: "
+                                                       "Extra inputs are not permitted"):
+        curated.load_text(broken, "pipeline/sources.yaml", SourcePolicies)
