@@ -66,7 +66,9 @@ class LiveProgress:
                                  total=max(total, 1), completed=event.get("requests", 0))
 
     def log(self, line: str) -> None:
-        self.progress.console.print(line, markup=False, highlight=False)
+        from flows.terminal import safe
+
+        self.progress.console.print(safe(line), markup=False, highlight=False)  # Rich keeps ESC
 
     def __enter__(self):
         self.progress.start()

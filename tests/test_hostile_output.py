@@ -196,3 +196,13 @@ def test_a_page_that_cannot_be_written_is_named_and_leaves_no_partial_export(lon
     assert "versus export: cannot write the page of evilcorp/aaaa" in proc.stderr
     assert "(5,009 characters) vs evilcorp/aaaa" in proc.stderr and "Is a directory" in proc.stderr
     assert _names(out) == [f"{slugs[a]}--vs--{slugs[b]}.html"], "nothing of the failed export is left"
+
+
+def test_the_live_progress_display_prints_a_crawls_lines_escaped(capsys):
+    """Rich drops BEL and CR but writes ESC as it comes: a crawl's line goes through `safe` first."""
+    from flows.progress import LiveProgress
+
+    with LiveProgress() as display:
+        display.log(f"openrouter: https://openrouter.ai/api/v1/models: {ESCAPES}")
+    err = capsys.readouterr().err
+    assert "\\x1b]8;;https://evil.example" in err and "\x1b]8;;https://evil" not in err
