@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.postgres import postgres_server  # noqa: F401  (a session's PostgreSQL cluster)
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED_SNAPSHOTS = PROJECT_ROOT.parent / "shared" / "snapshots"
 DEMO_SNAPSHOT = PROJECT_ROOT / "snapshots" / "demo"

@@ -221,6 +221,8 @@ def export_to(db: str | Path, url: str, dataset: str = "versus", tables: tuple[s
     name = pipeline_name(url, dataset)
     workdir = working_dir(db)
     rows_dir, pending_dir = workdir / f"{name}.rows", workdir / f"{name}.pending"
+    # Every row names the dlt load that wrote it (`_dlt_load_id`, joining dlt's `_dlt_loads`).
+    dlt.config["normalize.parquet_normalizer.add_dlt_load_id"] = True
     pipeline = dlt.pipeline(name, destination=destination, dataset_name=dataset, pipelines_dir=str(workdir),
                             progress=None)
     try:
