@@ -265,7 +265,10 @@ class Extraction:
             return
         try:
             self.benchmarks.append(benchmark_result(self.doc, model_id, benchmark, score, **details))
-        except (ValueError, ValidationError) as exc:
+        except ValidationError as exc:
+            self.reject(model_id, None, field, score,
+                        "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors()))
+        except ValueError as exc:
             self.reject(model_id, None, field, score, str(exc).removeprefix("Value error, "))
 
     @property
@@ -310,6 +313,11 @@ class BenchmarkResult(Stated):
     result_url: str | None = None          # where the source says the score was published
     source_row: str | None = None          # the source's key for the row (an Aider run's dirname)
     note: str | None = None
+
+    @field_validator("setting", "harness", "source_row", "result_url")
+    @classmethod
+    def _names_have_no_controls(cls, value: str | None, info) -> str | None:
+        return value if value is None else check_controls(value, info.field_name)
 
 
 def _decimal(value: object, what: str) -> Decimal:

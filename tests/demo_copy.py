@@ -1,8 +1,8 @@
 """A copy of `snapshots/demo` with edited payloads: hostile or changed inputs for real pipeline runs.
 
 `demo_copy` copies the demo snapshot's files of the named sources into a folder, lets a function
-edit each JSON payload, and rewrites the manifest (sha256 and bytes from the edited files), so the
-copy replays, loads and reconciles as any recorded snapshot does.
+edit each JSON (or YAML) payload, and rewrites the manifest (sha256 and bytes from the edited
+files), so the copy replays, loads and reconciles as any recorded snapshot does.
 """
 from __future__ import annotations
 
@@ -12,12 +12,15 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+import yaml
+
 from scrapers.snapshot import Snapshot, write_manifest
 from tests.conftest import DEMO_SNAPSHOT
 from warehouse.load import SNAPSHOT_FOLDER_SOURCE, load_snapshot_files
 from warehouse.reconcile import reconcile
 
 OPENROUTER_FILE = "openrouter/models.json"
+AIDER_FILE = "aider/polyglot_leaderboard.yml"
 LITELLM_FILE = "litellm/model_prices_and_context_window.json"
 
 
@@ -33,7 +36,10 @@ def demo_copy(dest: Path, sources: set[str], edits: dict[str, Callable[[object],
             continue
         target = dest / entry.file
         target.parent.mkdir(parents=True, exist_ok=True)
-        if edits and entry.file in edits:
+        if edits and entry.file in edits and entry.file.endswith((".yml", ".yaml")):
+            payload = edits[entry.file](yaml.safe_load(snapshot.path(entry).read_bytes()))
+            target.write_text(yaml.safe_dump(payload, sort_keys=False), encoding="utf-8")
+        elif edits and entry.file in edits:
             payload = edits[entry.file](json.loads(snapshot.path(entry).read_bytes()))
             target.write_text(json.dumps(payload), encoding="utf-8")
         else:

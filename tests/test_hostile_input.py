@@ -13,7 +13,7 @@ from decimal import Decimal as D
 import duckdb
 import pytest
 
-from tests.demo_copy import OPENROUTER_FILE, demo_copy, openrouter_entry, run
+from tests.demo_copy import AIDER_FILE, OPENROUTER_FILE, demo_copy, openrouter_entry, run
 from warehouse.db import apply_schema
 
 AUG = datetime(2026, 8, 22, tzinfo=timezone.utc)
@@ -76,6 +76,21 @@ def test_a_price_that_rounds_to_zero_is_rejected_not_stored_as_free(hostile):
                            "WHERE route = 'evilcorp/tiny'").fetchall() == [(None, D(5))]
     assert not hostile.execute("SELECT count(*) FROM offering_prices WHERE model_id LIKE '%tiny%' "
                                "AND component = 'input'").fetchone()[0]
+
+
+def test_a_leaderboard_row_whose_key_holds_an_escape_is_rejected_naming_the_field(tmp_path):
+    def edit(board: list) -> list:
+        board[0]["dirname"] = "2024-12-21-18-41-18--polyglot\x1b]0;pwned\x07"
+        return board
+
+    con = duckdb.connect()
+    apply_schema(con)
+    run(con, demo_copy(tmp_path / "snap", {"aider"}, {AIDER_FILE: edit}), AUG, 1, {"aider"})
+    assert con.execute("SELECT model_id, field, reason FROM rejected_observations").fetchall() == [
+        ("gpt-4o-mini-2024-07-18", "benchmark:aider-polyglot",
+         "source_row holds the control character U+001B at position 29")]
+    assert not con.execute("SELECT count(*) FROM benchmark_observations WHERE regexp_matches(source_row, '[\x00-\x1f]')"
+                           ).fetchone()[0]
 
 
 # --- a rejected price keeps the known one (warehouse/sql/reconcile/23_offerings.sql) -----------
