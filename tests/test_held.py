@@ -95,3 +95,42 @@ def test_half_the_routes_is_the_line(db, tmp_path, keep, status, code):
     proc = versus("refresh", "--snapshot", str(snapshot), "--db", str(db), "-s", "litellm")
     assert (proc.returncode, f"| litellm | {status} |" in proc.stdout) == (code, True), proc.stdout
     assert (current_sha(db) == {hashlib.sha256(body).hexdigest()}) == (status == "ok")
+
+
+def tenth(items: list) -> list:
+    return items[::10]
+
+
+def test_dropping_90_percent_of_three_sources_holds_all_three_and_retires_nothing(tmp_path):
+    """The probe's shrinking sources: LiteLLM serving `{}`, models.dev and OpenRouter cut to a tenth
+    (exit 0 and 171 routes retired before the guard)."""
+    db, sources = tmp_path / "w.duckdb", ["modelsdev", "openrouter", "litellm"]
+    args = [a for s in sources for a in ("-s", s)]
+    assert versus("refresh", "--snapshot", str(DEMO_SNAPSHOT), "--db", str(db), *args).returncode == 0
+    api = json.loads((DEMO_SNAPSHOT / "modelsdev/api.json").read_text())
+    kept = set(tenth([(p, m) for p in api for m in api[p]["models"]]))
+    for p in api:
+        api[p]["models"] = {m: v for m, v in api[p]["models"].items() if (p, m) in kept}
+    models = json.loads((DEMO_SNAPSHOT / "modelsdev/models.json").read_text())
+    openrouter = json.loads((DEMO_SNAPSHOT / "openrouter/models.json").read_text())
+    snapshot = snapshot_copy(tmp_path / "shrunk", {*sources, "genai_prices"}, {
+        "modelsdev/api.json": json.dumps(api).encode(),
+        "modelsdev/models.json": json.dumps(dict(tenth(list(models.items())))).encode(),
+        "openrouter/models.json": json.dumps({**openrouter, "data": tenth(openrouter["data"])}).encode(),
+        LITELLM_FILE: b"{}"})
+
+    def active_offerings():
+        with duckdb.connect(str(db), read_only=True) as con:
+            return con.execute("SELECT model_id, provider_id, route FROM offerings WHERE status = 'active' "
+                               "ORDER BY ALL").fetchall()
+
+    before = active_offerings()
+    proc = versus("refresh", "--snapshot", str(snapshot), "--db", str(db), *args)
+    assert proc.returncode == 2, proc.stderr
+    for source in sources:
+        assert f"| {source} | held |" in proc.stdout, proc.stdout
+    with duckdb.connect(str(db), read_only=True) as con:
+        (error,) = con.execute("SELECT error FROM run_sources WHERE run_id = 2 AND source = 'litellm'").fetchone()
+    assert error.startswith(f"{LITELLM}: held: states 0 models/routes, the last accepted document {ROUTES} ")
+    assert "retired offerings: 0" in proc.stdout
+    assert active_offerings() == before
