@@ -29,6 +29,7 @@ def refresh(
     wait: Annotated[float, typer.Option(help="Seconds to wait for another refresh holding the lock.")] = 0,
     export_dir: Annotated[Path | None, typer.Option(help="After publishing, export the tables into this folder.")] = None,
     export_format: Annotated[list[str] | None, typer.Option(help="Table export format (repeatable): parquet, csv, jsonl.")] = None,
+    export_to: Annotated[list[str] | None, typer.Option("--export-to", help="After publishing, load this dlt destination incrementally (repeatable; see `versus export --to`).")] = None,
     http_cache: Annotated[Path | None, typer.Option(help="Live crawls: keep responses here and re-fetch them conditionally (ETag, Last-Modified); default: beside the warehouse (DB.httpcache).")] = None,
     no_http_cache: Annotated[bool, typer.Option("--no-http-cache", help="Live crawls: download every document again.")] = False,
     site_dir: Annotated[Path | None, typer.Option(help="After publishing, build the static site here (see `versus site`).")] = None,
@@ -57,6 +58,7 @@ def refresh(
 
     options = RefreshOptions(db=db, snapshot=snapshot, record=record, sources=source or SOURCES, wait_seconds=wait,
                              export_dir=export_dir, export_formats=export_format or ["parquet"],
+                             export_to=export_to or [],
                              http_cache=http_cache, use_http_cache=not no_http_cache, site_dir=site_dir)
     try:
         with crawl_display(_echo_err) as display:

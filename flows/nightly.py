@@ -94,7 +94,7 @@ def _run_name() -> str:
 def nightly_refresh(db: str = "versus.duckdb", snapshot: str | None = None, sources: list[str] | None = None,
                     export_dir: str | None = None, export_formats: list[str] | None = None,
                     traffic: TrafficProfile | None = None, http_cache: str | None = None,
-                    site_dir: str | None = None):
+                    site_dir: str | None = None, export_to: list[str] | None = None):
     """Refresh every source, reconcile, regenerate comparisons, optionally export and build the site
     (`site_dir`); publish atomically.
 
@@ -106,7 +106,7 @@ def nightly_refresh(db: str = "versus.duckdb", snapshot: str | None = None, sour
                              sources=sources or SOURCES, export_dir=Path(export_dir) if export_dir else None,
                              export_formats=export_formats or ["parquet"], traffic=traffic or TrafficProfile(),
                              http_cache=Path(http_cache) if http_cache else None,
-                             site_dir=Path(site_dir) if site_dir else None)
+                             site_dir=Path(site_dir) if site_dir else None, export_to=export_to or [])
     report = refresh(options, progress=logger.info, executor=PrefectExecutor(retry_delays=snapshot is None))
     summary = summary_markdown(report)
     create_markdown_artifact(markdown=summary, key="versus-run-summary", description=f"versus run {report.run_id}")
@@ -119,6 +119,8 @@ def nightly_refresh(db: str = "versus.duckdb", snapshot: str | None = None, sour
     also += f"; stale {', '.join(stale)}" if stale else ""
     if stale:
         logger.warning("stale sources: %s", "; ".join(stale))
+    if report.export_failures:
+        also += f"; export failed: {'; '.join(report.export_failures)}"
     ran = len(report.loads) - len(skipped)
     if report.status == "ok":
         return Completed(message=f"run {report.run_id}: all {ran} sources that ran ok{also}", data=report.run_id)

@@ -32,6 +32,8 @@ class RefreshOptions(BaseModel):
     use_http_cache: bool = True
     export_dir: Path | None = None
     export_formats: list[str] = ["parquet"]
+    export_to: list[str] = []  # dlt destinations loaded after publishing (warehouse/dlt_export.py)
+    export_dataset: str = "versus"
     site_dir: Path | None = None
     traffic: TrafficProfile = TrafficProfile()
 
@@ -85,11 +87,31 @@ def refresh(options: RefreshOptions, progress: Callable[[str], None] = print, ex
         for fmt in options.export_formats:
             report.exported += executor.step(f"export-{fmt}", export_tables, options.db, options.export_dir, fmt)
         progress(f"exported {len(report.exported)} files to {options.export_dir}")
+    for url in options.export_to:
+        _export_destination(executor, options, url, report, progress)
     if options.site_dir:
         from warehouse.site.builder import build_site_file
 
         report.site = executor.step("site", build_site_file, options.db, options.site_dir, progress)
     return report
+
+
+def _export_destination(executor, options: RefreshOptions, url: str, report: RefreshReport, progress) -> None:
+    """Load one dlt destination from the published warehouse, as its own step: a failure fails that
+    step only (the next run completes what it left), and is reported with the URL masked."""
+    from warehouse.dlt_export import export_to, mask_url, scrub
+
+    try:
+        result = executor.step("export-to", export_to, options.db, url, options.export_dataset)
+    except Exception as exc:  # noqa: BLE001 - the refresh is published; the export reports and goes on
+        message = scrub(str(exc) if mask_url(url) in str(exc) else f"export to {mask_url(url)} failed: {exc}", url)
+        report.export_failures.append(message)
+        progress(message)
+        return
+    lines = result.lines()
+    report.exported.append(lines[0])
+    for line in lines:
+        progress(line)
 
 
 def _run(con, options: RefreshOptions, spool: Path, snapshot: str | None, executor, progress) -> RefreshReport:

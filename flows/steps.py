@@ -50,6 +50,7 @@ class RefreshReport:
     comparisons: object | None = None
     audit: dict[str, int] | None = None  # discrepancies per kind (warehouse.audit)
     exported: list[str] = field(default_factory=list)
+    export_failures: list[str] = field(default_factory=list)  # dlt destinations that failed (URLs masked)
     site: object | None = None  # warehouse.site.SiteReport when the run built the site
     health: list = field(default_factory=list)  # warehouse.runs.SourceHealth per source, at the run's as-of
 

@@ -52,6 +52,9 @@ def summary_markdown(report: RefreshReport, top: int = 10) -> str:
                       "`versus audit` lists them"]
     if report.exported:
         lines += ["", f"Exported: {', '.join(report.exported)}"]
+    if report.export_failures:
+        lines += ["", "Export failed (the run is published; the next run completes it): "
+                  + "; ".join(_md(f) for f in report.export_failures)]
     site = report.site
     if site is not None:
         index = site.out / "index.html"

@@ -339,3 +339,56 @@ def test_password_never_printed(demo_pair, postgres_server, tmp_path):
     for text in (out, err, bad_out, bad_err):
         assert PASSWORD not in text and "pw-Zq8s" not in text
     assert mask_url(dest.url) == dest.url.replace(dest.url.split(":")[2].split("@")[0], "***")
+
+
+# --- the nightly run: `versus refresh --export-to` and the Prefect flow ------------------------------
+
+def test_refresh_export_to_loads_after_publishing_and_a_failed_one_fails_alone(demo_pair, postgres_server, tmp_path):
+    early, _ = demo_pair
+    dest = Destination("postgres", tmp_path, postgres_server, "refresh")
+    db = _at(tmp_path, early)
+    wrong = dest.url.replace(f":{postgres_server.port}/", ":1/")
+    proc = _versus("refresh", "--snapshot", str(PROJECT_ROOT / "snapshots" / "demo"), "--db", str(db),
+                   "-s", "litellm", "-s", "openrouter", "--export-to", wrong, "--export-to", dest.url)
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err  # the refresh published; the failed export does not change that
+    assert f"Exported: exported to {mask_url(dest.url)}" in out
+    assert "Export failed" in out and "127.0.0.1:1/" in out
+    assert PASSWORD not in out + err
+    for table in ("offerings", "comparisons", "runs"):
+        assert dest.rows(db, table) == warehouse_rows(db, table), table
+
+
+def test_flow_export_is_a_task_after_publish_and_its_failure_fails_that_task_only(
+        demo_pair, postgres_server, prefect_server, tmp_path):
+    import asyncio
+
+    from flows.nightly import nightly_refresh
+    from tests.test_flow import _artifact, _task_states
+
+    early, _ = demo_pair
+    dest = Destination("duckdb", tmp_path)
+    db = _at(tmp_path, early)
+    wrong = postgres_server.url("nowhere").replace(f":{postgres_server.port}/", ":1/")
+    state = nightly_refresh(db=str(db), snapshot=str(PROJECT_ROOT / "snapshots" / "demo"),
+                            sources=["litellm", "openrouter"], export_to=[wrong, dest.url], return_state=True)
+    assert state.is_completed() and state.name == "Completed", state.message
+    assert "export failed" in state.message and mask_url(wrong) in state.message
+    tasks = asyncio.run(_task_states(state.state_details.flow_run_id))
+    exports = sorted(s for name, s in tasks.items() if name.startswith("export-to"))
+    assert exports == ["Completed", "Failed"], tasks
+    summary = asyncio.run(_artifact("versus-run-summary", state.state_details.flow_run_id)).data
+    assert "Exported: exported to duckdb" in summary and "Export failed" in summary
+    assert PASSWORD not in summary and PASSWORD not in state.message
+    assert PASSWORD not in "\n".join(asyncio.run(_logs(state.state_details.flow_run_id)))
+    assert dest.rows(db, "offerings") == warehouse_rows(db, "offerings")
+
+
+async def _logs(flow_run_id) -> list[str]:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+
+    async with get_client() as client:
+        logs = await client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id])))
+    assert logs
+    return [log.message for log in logs]
