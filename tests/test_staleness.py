@@ -155,3 +155,26 @@ def test_every_source_has_a_policy_and_a_typo_names_file_and_line():
     with pytest.raises(curated.CuratedFileError, match=r"^pipeline/sources.yaml:\d+: sources.litellm.stale_afterdays: "
                                                        "Extra inputs are not permitted"):
         curated.load_text(broken, "pipeline/sources.yaml", SourcePolicies)
+
+
+def test_a_page_that_depends_on_a_stale_source_says_so_beside_last_reviewed(tmp_path):
+    db, pair = tmp_path / "w.duckdb", ["anthropic/claude-sonnet-4.5", "google/gemini-2.5-pro"]
+    assert versus("refresh", "--snapshot", str(DEMO_SNAPSHOT), "--db", str(db),
+                  *[a for s in PRICE_SOURCES for a in ("-s", s)]).returncode == 0
+
+    def reviewed() -> str:
+        proc = versus("compare", *pair, "--db", str(db))
+        assert proc.returncode == 0, proc.stderr
+        return next(line for line in proc.stdout.splitlines() if line.startswith("Last reviewed:"))
+
+    assert "Stale" not in reviewed()
+    # four days on, only genai-prices loads: LiteLLM and OpenRouter (limit 3 days) are stale, models.dev (7) is not
+    snapshot = later(tmp_path, "2026-08-26T00:00:00+00:00", sources=("genai_prices",))
+    assert versus("refresh", "--snapshot", str(snapshot), "--db", str(db), "-s", "genai_prices").returncode == 0
+    line = reviewed()
+    assert line.startswith("Last reviewed: 2026-08-22, the latest run that fetched every source this page depends on")
+    assert line.endswith(" successfully. Stale source: litellm, no successful fetch for 4.0 d (since 2026-08-22; "
+                         "limit 3 d). Stale source: openrouter, no successful fetch for 4.0 d (since 2026-08-22; "
+                         "limit 3 d)."), line
+    record = json.loads(versus("compare", *pair, "--db", str(db), "--format", "json").stdout)
+    assert set(record["stale_sources"]) == {"litellm", "openrouter"}

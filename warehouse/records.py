@@ -21,6 +21,7 @@ import duckdb
 
 from pipeline.record.build import build_record, side_figures
 from warehouse.costs import profile_sides, routes_of
+from warehouse.runs import source_health
 from pipeline.record.schema import (CAPABILITIES, BenchmarkScore, Candidate, Capability, ComparisonRecord, Conflict,
                                     ModelFacts, Route, SourceDocument, Specs, TrafficProfile, cited_sources)
 
@@ -281,6 +282,7 @@ class RecordBuilder:
             self.figures = {m: side_figures(f, self.traffic) for m, f in self.facts.items()}
             routes = routes_of(con, list(self.facts))
             self.profiles = {m: profile_sides(routes.get(m, [])) for m in self.facts}
+        self.stale = {h.source: h.stale for h in source_health(con) if h.stale}
 
     def record(self, a: str, b: str, reviewed: date | None = None) -> ComparisonRecord:
         scores = (self.scores.get(a, []), self.scores.get(b, []))
@@ -288,7 +290,8 @@ class RecordBuilder:
         if scores[0] and scores[1]:  # the documents of benchmark rows, when any row can be shared
             documents += self.bench_documents.get(a, []) + self.bench_documents.get(b, [])
         return build_record(self.facts[a], self.facts[b], documents, self.traffic, reviewed,
-                            (self.figures[a], self.figures[b]), (self.profiles[a], self.profiles[b]), scores)
+                            (self.figures[a], self.figures[b]), (self.profiles[a], self.profiles[b]), scores,
+                            self.stale)
 
 
 def pair_record(con: duckdb.DuckDBPyConnection, a: str, b: str,

@@ -510,10 +510,12 @@ def build_record(a: ModelFacts, b: ModelFacts, documents: list[SourceDocument],
                  traffic: TrafficProfile | None = None, last_reviewed: date | None = None,
                  figures: tuple[SideFigures, SideFigures] | None = None,
                  profiles: tuple[list[tuple[Profile, ProfileSide]], list[tuple[Profile, ProfileSide]]] | None = None,
-                 scores: tuple[list[BenchmarkScore], list[BenchmarkScore]] = ([], [])) -> ComparisonRecord:
+                 scores: tuple[list[BenchmarkScore], list[BenchmarkScore]] = ([], []),
+                 stale: dict[str, str] | None = None) -> ComparisonRecord:
     """The full record for A against B (A first, as asked); `figures`: side_figures of A and B
     at `traffic`, when the caller already has them (bulk builds compute them once per model);
-    `profiles`: each side's cost under every workload profile (the cost engine's, per model)."""
+    `profiles`: each side's cost under every workload profile (the cost engine's, per model);
+    `stale`: every stale source and why (the record keeps those its models depend on)."""
     p = _Pair(a, b, traffic or TrafficProfile(), figures)
     unique = {(d.source, d.url): d for d in documents}
     bench = benchmarks(a, b, *scores)
@@ -524,6 +526,8 @@ def build_record(a: ModelFacts, b: ModelFacts, documents: list[SourceDocument],
         switch_friction=switch_friction(p), benchmarks=bench, deep_dive=deep_dive(p), faq=faq(p),
         sources=[unique[k] for k in sorted(unique)], last_reviewed=last_reviewed,
         profiles=profile_costs(*profiles, a.model_id, b.model_id) if profiles else [],
+        stale_sources={s: why for s, why in sorted((stale or {}).items())
+                       if s in set(a.contributing_sources) | set(b.contributing_sources)},
     )
 
 

@@ -385,10 +385,12 @@ def _benchmarks(r: ComparisonRecord) -> list:
 
 def _reviewed(r: ComparisonRecord) -> str:
     sources = fig.listing(sorted(set(r.model_a.contributing_sources) | set(r.model_b.contributing_sources)))
+    stale = "".join(f" Stale source: {s}, {why}." for s, why in r.stale_sources.items())
     if r.last_reviewed:
         return f"Last reviewed: {r.last_reviewed.isoformat()}, the latest run that fetched every source this " \
-               f"page depends on ({sources}) successfully."
-    return f"Last reviewed: not yet; no run has fetched every source this page depends on ({sources}) successfully."
+               f"page depends on ({sources}) successfully.{stale}"
+    return (f"Last reviewed: not yet; no run has fetched every source this page depends on ({sources}) "
+            f"successfully.{stale}")
 
 
 @dataclass(frozen=True)
@@ -549,7 +551,7 @@ def page(title: str, body: str) -> str:
 # --- JSON ----------------------------------------------------------------------------------
 
 def to_json(r: ComparisonRecord) -> str:
-    return r.model_dump_json(indent=2) + "\n"
+    return r.model_dump_json(indent=2, exclude=None if r.stale_sources else {"stale_sources"}) + "\n"
 
 
 RENDERERS = {"md": to_markdown, "html": to_html, "json": to_json}

@@ -406,6 +406,9 @@ class ComparisonRecord(_Part):
     sources: list[SourceDocument]
     last_reviewed: date | None = None
     profiles: list[ProfileCost] = []  # every workload profile; the headline's traffic is the default one
+    # sources this page depends on that are stale at the data's as-of, and why (pipeline/sources.yaml);
+    # left out of the JSON when none is
+    stale_sources: dict[str, str] = {}
 
 
 def json_schema() -> dict:
