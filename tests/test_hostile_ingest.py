@@ -11,6 +11,7 @@ import pytest
 from scrapers.snapshot import Snapshot, SnapshotError
 from tests.conftest import DEMO_SNAPSHOT
 from tests.replay_helpers import AIDER, AIDER_FILE, LITELLM, LITELLM_FILE, current, replay, snapshot_copy
+from tests.test_cli import versus
 
 OPENROUTER = "https://openrouter.ai/api/v1/models"
 DEMO_LITELLM = (DEMO_SNAPSHOT / LITELLM_FILE).read_bytes()
@@ -107,6 +108,20 @@ def test_a_manifest_listing_one_url_twice_is_refused(db, tmp_path):
     (snapshot / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(SnapshotError, match=f"{OPENROUTER} is listed twice"):
         Snapshot(snapshot)
-    loads, status = replay(db, snapshot, ["openrouter"], tmp_path / "spool")
-    assert status == "failed"
-    assert "listed twice ('openrouter/models.json' and 'openrouter/three.json')" in loads["openrouter"].reason
+    proc = versus("refresh", "--snapshot", str(snapshot), "--db", str(db), "-s", "openrouter")
+    assert proc.returncode == 1
+    assert "listed twice ('openrouter/models.json' and 'openrouter/three.json')" in proc.stderr, proc.stderr
+
+
+def test_a_live_download_larger_than_its_sources_bound_is_cancelled(tmp_path):
+    """Live, the bound is the download's own: Scrapy cancels it (`download_maxsize`), the loader never sees it."""
+    from tests.live_server import SnapshotServer
+    from tests.test_live import live_run
+
+    body = DEMO_AIDER + b"# " + b"x" * (4 * 1024 * 1024) + b"\n"
+    snapshot = snapshot_copy(tmp_path / "snap", {"aider"}, {AIDER_FILE: body})
+    with SnapshotServer(snapshot) as server:
+        loads = live_run(tmp_path / "w.duckdb", server, None, tmp_path / "spool", sources=["aider"])
+        assert len(server.requests_for(AIDER)) == 1, "asked once (a cancelled download is not retried)"
+    (error,) = loads["aider"].errors
+    assert error.startswith(f"{AIDER}: ") and f"larger than download max size (4194304)" in error, error

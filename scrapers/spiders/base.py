@@ -6,6 +6,8 @@ from datetime import datetime, timezone
 import scrapy
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from pipeline.source_policy import policy
+
 
 class SourceSpider(scrapy.Spider):
     """A spider whose `start_urls` are required documents: their failure fails the source."""
@@ -17,8 +19,11 @@ class SourceSpider(scrapy.Spider):
             yield self.fetch(url, required=True)
 
     def fetch(self, url: str, required: bool, callback=None, **meta) -> scrapy.Request:
+        """A request for one document; a download larger than the source's `max_document_bytes`
+        (pipeline/sources.yaml) is cancelled and fails the document."""
+        limit = policy(self.name).max_document_bytes
         return scrapy.Request(url, callback=callback or self.parse, errback=self.failed,
-                              meta={"required": required, **meta}, dont_filter=True)
+                              meta={"required": required, "download_maxsize": limit, **meta}, dont_filter=True)
 
     def document(self, response) -> dict:
         """The document under the URL the spider asked for; a redirect's target is kept beside it
