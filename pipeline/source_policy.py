@@ -1,5 +1,5 @@
 """Per-source policy from `pipeline/sources.yaml`: freshness (`stale_after_days`), the held-document
-threshold (`hold_below`) and the document size bound (`max_document_bytes`)."""
+threshold (`hold_below`, `hold_from`) and the document size bound (`max_document_bytes`)."""
 from __future__ import annotations
 
 from functools import cache
@@ -13,6 +13,7 @@ class SourcePolicy(BaseModel):
     model_config = ConfigDict(extra="forbid")
     stale_after_days: float | None = Field(default=None, gt=0)
     hold_below: float = Field(default=0.5, ge=0, le=1)
+    hold_from: int = Field(default=10, ge=0)
     max_document_bytes: int = Field(default=64 * 1024 * 1024, gt=0)
 
 
@@ -20,6 +21,7 @@ class _Override(BaseModel):
     model_config = ConfigDict(extra="forbid")
     stale_after_days: float | None = Field(default=None, gt=0)
     hold_below: float | None = Field(default=None, ge=0, le=1)
+    hold_from: int | None = Field(default=None, ge=0)
     max_document_bytes: int | None = Field(default=None, gt=0)
 
 

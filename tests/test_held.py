@@ -134,3 +134,14 @@ def test_dropping_90_percent_of_three_sources_holds_all_three_and_retires_nothin
     assert error.startswith(f"{LITELLM}: held: states 0 models/routes, the last accepted document {ROUTES} ")
     assert "retired offerings: 0" in proc.stdout
     assert active_offerings() == before
+
+
+@pytest.mark.parametrize("first, status", [(9, "ok"), (11, "held")])
+def test_a_small_document_is_not_held_for_ordinary_swings(tmp_path, first, status):
+    """`hold_from: 10`: a document whose last accepted one stated 8 routes may drop to none; one of 10 may not."""
+    db = tmp_path / "w.duckdb"
+    small, _ = litellm_cut(tmp_path, first)  # sample_spec and first - 1 routes
+    assert versus("refresh", "--snapshot", str(small), "--db", str(db), "-s", "litellm").returncode == 0
+    one, _ = litellm_cut(tmp_path, 2)
+    proc = versus("refresh", "--snapshot", str(one), "--db", str(db), "-s", "litellm")
+    assert f"| litellm | {status} |" in proc.stdout, proc.stdout

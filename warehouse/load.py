@@ -215,11 +215,13 @@ SELECT (SELECT count(*) FROM (SELECT DISTINCT model_id, provider_id FROM observa
 
 def _shrunk(con: duckdb.DuckDBPyConnection, doc: Document, result: Extraction) -> str | None:
     """Why a new document is held, or None: it states fewer than `hold_below` (pipeline/sources.yaml)
-    of the models/routes its URL's last accepted document stated (a broken publish, not growth)."""
-    share = policy(doc.source).hold_below
+    of the models/routes its URL's last accepted document stated (a broken publish, not growth), and
+    that one stated at least `hold_from`."""
+    rule = policy(doc.source)
+    share = rule.hold_below
     accepted = con.execute(ACCEPTED_COUNT_SQL, [doc.source, doc.url]).fetchone()[0]
     stated = stated_count(result)
-    if not accepted or stated >= share * accepted:
+    if not accepted or accepted < rule.hold_from or stated >= share * accepted:
         return None
     return (f"held: states {stated:,} models/routes, the last accepted document {accepted:,} "
             f"(fewer than {share:.0%}); `versus accept {doc.source}` applies it")
