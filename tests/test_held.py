@@ -56,7 +56,7 @@ def test_a_litellm_file_cut_to_a_tenth_is_held_then_accepted(db, tmp_path):
     snapshot, body = litellm_cut(tmp_path, len(DEMO_ENTRIES) // 10)
     proc = versus("refresh", "--snapshot", str(snapshot), "--db", str(db), "-s", "litellm")
     assert proc.returncode == 2, proc.stderr
-    held = (f"{LITELLM}: held: states {routes_in(body)} models/routes, the last accepted document {ROUTES} "
+    held = (f"{LITELLM}: states {routes_in(body)} models/routes, the last accepted document {ROUTES} "
             "(fewer than 50%); `versus accept litellm` applies it")
     assert f"| litellm | held | 1 | 0 | 0 |" in proc.stdout
     assert "Held (not applied; review, then `versus accept SOURCE`): litellm" in proc.stdout
@@ -131,7 +131,7 @@ def test_dropping_90_percent_of_three_sources_holds_all_three_and_retires_nothin
         assert f"| {source} | held |" in proc.stdout, proc.stdout
     with duckdb.connect(str(db), read_only=True) as con:
         (error,) = con.execute("SELECT error FROM run_sources WHERE run_id = 2 AND source = 'litellm'").fetchone()
-    assert error.startswith(f"{LITELLM}: held: states 0 models/routes, the last accepted document {ROUTES} ")
+    assert error.startswith(f"{LITELLM}: states 0 models/routes, the last accepted document {ROUTES} ")
     assert "retired offerings: 0" in proc.stdout
     assert active_offerings() == before
 

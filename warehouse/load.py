@@ -223,7 +223,7 @@ def _shrunk(con: duckdb.DuckDBPyConnection, doc: Document, result: Extraction) -
     stated = stated_count(result)
     if not accepted or accepted < rule.hold_from or stated >= share * accepted:
         return None
-    return (f"held: states {stated:,} models/routes, the last accepted document {accepted:,} "
+    return (f"states {stated:,} models/routes, the last accepted document {accepted:,} "
             f"(fewer than {share:.0%}); `versus accept {doc.source}` applies it")
 
 
