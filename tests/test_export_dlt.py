@@ -392,3 +392,18 @@ async def _logs(flow_run_id) -> list[str]:
         logs = await client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id])))
     assert logs
     return [log.message for log in logs]
+
+
+def test_the_docs_psql_queries_answer_on_the_export(demo_pair, postgres_server, tmp_path):
+    import re
+
+    early, both = demo_pair
+    dest = Destination("postgres", tmp_path, postgres_server, "docs")
+    db = _at(tmp_path, early)
+    export_to(db, dest.url)
+    shutil.copy(both, db)
+    export_to(db, dest.url)
+    blocks = re.findall(r"```psql\n(.*?)```", (PROJECT_ROOT / "docs" / "analyst-queries.md").read_text(), re.S)
+    assert len(blocks) >= 8
+    for sql in blocks:
+        assert dest.query("", sql), sql

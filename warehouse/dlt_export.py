@@ -3,8 +3,8 @@
 Each table gets a key that exists: `versus_key`, the md5 of its natural key columns (KEYS; a NULL
 part counts as a value, so model_aliases' catalogue rows with no provider_id still have one),
 suffixed `#n` for the n-th row sharing a natural key (ordered by row hash), and `merge` on it.
-"Unchanged" is decided here, before dlt: every row's hash (`versus_row_hash`, md5 of the whole
-row) is compared with the rows last loaded to that destination, kept as Parquet beside dlt's
+"Unchanged" is decided here, before dlt: every row's hash (`versus_row_hash`: DuckDB's 64-bit
+`hash()` of the whole row, in hex) is compared with the rows last loaded to that destination, kept as Parquet beside dlt's
 working folder (`<warehouse>.dlt/<pipeline>.rows/`). Only new, changed and disappeared rows are
 sent; a table with none is not sent at all. A disappeared row is sent once more with
 `versus_removed = true` (marked, never deleted). `versus_run_id` and `versus_as_of` name the
@@ -51,6 +51,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "run_sources": ("run_id", "source"),
 }
 STAMPS = ("versus_key", "versus_row_hash", "versus_run_id", "versus_as_of", "versus_removed")
+MEMORY_LIMIT = "1GB"  # DuckDB's share while comparing rows; it spills beyond
 FILESYSTEM_SCHEMES = ("file", "s3", "gs", "gcs", "az", "abfss", "sftp")
 
 
@@ -168,12 +169,24 @@ def _stage(con: duckdb.DuckDBPyConnection, table: str, previous: Path | None, ru
         raise ExportError(f"the warehouse has no table {table!r}")
     key = ", ".join(_q(c) for c in KEYS[table])
     cols = ", ".join(_q(c) for c in columns)
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE cur AS
-        SELECT *, md5(to_json([{', '.join(f'CAST({_q(c)} AS VARCHAR)' for c in KEYS[table])}])::VARCHAR)
-                  || CASE WHEN n > 1 THEN '#' || n ELSE '' END AS versus_key
-        FROM (SELECT *, row_number() OVER (PARTITION BY {key} ORDER BY versus_row_hash) AS n
-              FROM (SELECT {cols}, md5(CAST(t AS VARCHAR)) AS versus_row_hash FROM w.main.{_q(table)} AS t))""")
-    con.execute("ALTER TABLE cur DROP COLUMN n")
+
+    def keyed(select: str) -> str:
+        return f"""SELECT {select}, md5(to_json([{', '.join(f'CAST({_q(c)} AS VARCHAR)' for c in KEYS[table])}])::VARCHAR)
+                   || CASE WHEN n > 1 THEN '#' || n ELSE '' END AS versus_key
+            FROM (SELECT *, row_number() OVER (PARTITION BY {key} ORDER BY versus_row_hash) AS n
+                  FROM (SELECT {cols}, printf('%016x', hash(t)) AS versus_row_hash FROM w.main.{_q(table)} AS t))"""
+
+    if previous is not None:  # unchanged? decided on keys and hashes alone, the cheap way
+        rows, differ = con.execute(f"""
+            SELECT count(c.versus_key), count(*) FILTER (p.versus_key IS NULL
+                       OR (c.versus_key IS NULL AND NOT p.versus_removed)
+                       OR (c.versus_key IS NOT NULL AND (p.versus_row_hash <> c.versus_row_hash OR p.versus_removed)))
+            FROM ({keyed('versus_row_hash')}) c
+            FULL JOIN (SELECT versus_key, versus_row_hash, versus_removed FROM read_parquet({_lit(str(previous))})) p
+              ON p.versus_key = c.versus_key""").fetchone()
+        if not differ:
+            return TableExport(table, rows=rows)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE cur AS {keyed('* EXCLUDE (n)')}")
     run_sql = f"CAST({run_id if run_id is not None else 'NULL'} AS BIGINT)"
     as_of_sql = f"CAST({_lit(str(as_of)) if as_of else 'NULL'} AS DATE)"
     if previous is None:
@@ -229,12 +242,14 @@ def export_to(db: str | Path, url: str, dataset: str = "versus", tables: tuple[s
         report.resumed = _finish_interrupted(pipeline, rows_dir, pending_dir)
         if not Path(db).exists():
             raise ExportError(f"no warehouse at {db}")
-        con = duckdb.connect()
+        # The comparison runs in DuckDB within a memory bound, spilling to the working folder.
+        con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(workdir / "duckdb.tmp"),
+                                     "preserve_insertion_order": False})
         try:
             con.execute(f"ATTACH {_lit(str(Path(db).resolve()))} AS w (READ_ONLY)")
             run_id, as_of = _last_run(con)
             shutil.rmtree(pending_dir, ignore_errors=True)
-            pending_dir.mkdir(parents=True)
+            (pending_dir / "sent").mkdir(parents=True)
             resources = []
             for table in tables or tuple(KEYS):
                 previous = rows_dir / f"{table}.parquet"
@@ -244,12 +259,14 @@ def export_to(db: str | Path, url: str, dataset: str = "versus", tables: tuple[s
                     continue
                 con.execute(f"COPY next_rows TO {_lit(str(pending_dir / f'{table}.parquet'))} "
                             "(FORMAT parquet, COMPRESSION zstd)")
-                data, hints = _arrow(con, "next_rows" if filesystem else "sent_rows", _native_nested(destination))
-                resources.append(dlt.resource(data, name=table, table_name=table, primary_key="versus_key",
+                sent = pending_dir / "sent" / f"{table}.parquet"
+                hints = _write_sent(con, "next_rows" if filesystem else "sent_rows", sent, _native_nested(destination))
+                resources.append(dlt.resource(_batches(sent), name=table, table_name=table, primary_key="versus_key",
                                               columns=hints,
                                               write_disposition="replace" if filesystem else "merge",
                                               schema_contract={"tables": "evolve", "columns": "evolve",
                                                                "data_type": "freeze"}))
+            con.execute("DROP TABLE IF EXISTS cur; DROP TABLE IF EXISTS next_rows; DROP TABLE IF EXISTS sent_rows")
         finally:
             con.close()
         if not resources:
@@ -257,7 +274,7 @@ def export_to(db: str | Path, url: str, dataset: str = "versus", tables: tuple[s
             progress(report.lines()[0])
             return report
         source = dlt.source(_resources, name="versus")(resources)
-        extract = pipeline.extract(source, loader_file_format="parquet" if filesystem else None)
+        extract = pipeline.extract(source, loader_file_format=_file_format(destination, filesystem))
         report.load_ids = list(extract.loads_ids)
         (pending_dir / "LOAD_IDS").write_text("\n".join(report.load_ids))
         pipeline.normalize()
@@ -282,16 +299,34 @@ def _native_nested(destination) -> bool:
     return kind in ("duckdb", "motherduck", "filesystem")
 
 
-def _arrow(con: duckdb.DuckDBPyConnection, relation: str, native_nested: bool):
-    """The rows as an Arrow table, and the dlt column hints they need."""
+def _file_format(destination, filesystem: bool) -> str | None:
+    """Parquet files for a filesystem; PostgreSQL loads CSV through COPY (much faster than INSERTs)."""
+    if filesystem:
+        return "parquet"
+    return "csv" if destination.destination_type.endswith("postgres") else None
+
+
+def _write_sent(con: duckdb.DuckDBPyConnection, relation: str, path: Path, native_nested: bool) -> dict:
+    """Write the rows to send as Parquet; returns the dlt column hints they need."""
     types = con.execute(f"DESCRIBE {relation}").fetchall()
     nested = [] if native_nested else [n for n, t, *_ in types if t.endswith("]") or t.startswith(("STRUCT", "MAP"))]
     select = ", ".join(f"CAST(to_json({_q(n)}) AS VARCHAR) AS {_q(n)}" if n in nested else _q(n)
                        for n, *_ in types)
-    data = con.sql(f"SELECT {select} FROM {relation}").to_arrow_table()
-    i = data.schema.get_field_index("versus_key")
-    data = data.cast(data.schema.set(i, data.schema.field(i).with_nullable(False)))
-    return data, {n: {"data_type": "json"} for n in nested}
+    con.execute(f"COPY (SELECT {select} FROM {relation}) TO {_lit(str(path))} (FORMAT parquet, COMPRESSION zstd)")
+    return {n: {"data_type": "json"} for n in nested}
+
+
+def _batches(path: Path, size: int = 50_000):
+    """The rows to send in Arrow batches, so that memory holds one batch at a time."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    file = pq.ParquetFile(path)
+    # Every column nullable but the key, whatever the Parquet writer concluded from this batch of rows:
+    # dlt counts a change of nullability as a change of type.
+    schema = pa.schema([f.with_nullable(f.name != "versus_key") for f in file.schema_arrow])
+    for batch in file.iter_batches(batch_size=size):
+        yield pa.Table.from_batches([batch]).cast(schema)
 
 
 def _resources(resources: list):
