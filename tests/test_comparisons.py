@@ -21,8 +21,8 @@ def add_qwen72(con) -> None:
     """Qwen2-72B-Instruct on Fireworks at $0.90/$0.90: a fourth model (not in the demo snapshot) that
     only one source lists."""
     con.execute("""INSERT INTO models (model_id, name, vendor, family, context_window, architecture, license,
-                                       open_weights)
-                   VALUES (?, 'Qwen2-72B-Instruct', 'qwen', 'qwen2', 32768, 'dense', NULL, true)""", [QWEN72])
+                                       open_weights, kind)
+                   VALUES (?, 'Qwen2-72B-Instruct', 'qwen', 'qwen2', 32768, 'dense', NULL, true, 'chat')""", [QWEN72])
     con.execute("""INSERT INTO offerings (model_id, provider_id, source, route, input_usd_per_mtok, output_usd_per_mtok,
                                           context_window, active, source_provider_id, preferred)
                    VALUES (?, 'fireworks-ai', 'litellm', 'fireworks_ai/accounts/fireworks/models/qwen2-72b-instruct',

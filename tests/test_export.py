@@ -26,8 +26,8 @@ def warehouse(tmp_path_factory) -> Path:
     """The demo warehouse on disk, refreshed, with a scraped name and texts carrying markup."""
     db = tmp_path_factory.mktemp("export") / "w.duckdb"
     con = demo_warehouse(db)
-    con.execute("INSERT INTO models (model_id, name, vendor, license) VALUES "
-                "('evil/model', ?, 'evil', ?)", [HOSTILE, "=HYPERLINK(\"http://x\")"])
+    con.execute("INSERT INTO models (model_id, name, vendor, license, kind) VALUES "
+                "('evil/model', ?, 'evil', ?, 'chat')", [HOSTILE, "=HYPERLINK(\"http://x\")"])
     con.execute("INSERT INTO providers (provider_id, name, url) VALUES ('evil', '@SUM(1+1)', 'javascript:alert(3)'), "
                 "('minus', '-5', NULL), ('tab', '\tcmd', NULL)")
     con.execute("INSERT INTO offerings (model_id, provider_id, source, route, input_usd_per_mtok, "

@@ -229,10 +229,12 @@ def test_capabilities_yes_no_unknown_with_every_candidate(con):
 
 def test_an_ambiguous_id_is_recorded_and_an_unresolved_one_listed(con):
     # models.dev links 'mistral-large-latest' to the Mistral Large 3 weights, which OpenRouter calls
-    # 'mistral-large-2512'; by its name it is OpenRouter's older 'mistral-large'.
+    # 'mistral-large-2512'; by its name it is OpenRouter's older 'mistral-large'. OpenRouter lists a
+    # second snapshot ('-2411'), so the undated name is a moving alias, not the 2512 model.
     repo = "mistralai/Mistral-Large-3-675B-Instruct-2512"
     land(con, "openrouter", OR_URL, AUG, [
         ("mistralai/mistral-large", "openrouter", "input_usd_per_mtok", "2"),
+        ("mistralai/mistral-large-2411", "openrouter", "input_usd_per_mtok", "2"),
         ("mistralai/mistral-large-2512", "openrouter", "input_usd_per_mtok", "0.5"),
         ("mistralai/mistral-large-2512", "openrouter", "hugging_face_id", repo)])
     land(con, "modelsdev", "https://models.dev/models.json", AUG, [

@@ -19,6 +19,7 @@ import duckdb
 import pyarrow as pa
 
 from pipeline import benchmarks, identity, leaderboard_names, reconcile as rules
+from pipeline.identity import families, kinds
 
 
 class ResolutionRow(NamedTuple):
@@ -84,9 +85,17 @@ def reconcile(con: duckdb.DuckDBPyConnection, run_id: int, now: datetime) -> Rec
         by_id = {r.id: r for r in result.resolutions}
         result.resolutions = [by_id[i] for i in plain] + [
             leaderboard_names.choose(i, forms, by_id) for i, forms in lookups.items()]
+    fact_rows = [(identity.SourceId(s, p, m), f, v) for s, p, m, f, v in con.execute(FACT_SQL).fetchall()]
+    tiers, facts = {m.model_id: m.tier for m in result.models.values()}, families.model_facts(result, fact_rows)
+    curated = frozenset(a.model_id for a in identity.alias_file().aliases) | frozenset(
+        identity.alias_file().hugging_face_repos)
+    found_families = families.families(tiers, facts, curated) + families.alias_targets(
+        tiers, facts, set(identity.alias_file().moving_aliases))
+    result = families.apply(result, found_families)
     timings["identity"] = time.perf_counter() - started
 
-    tables = _inputs(result, ids, run_id, now)
+    tables = _inputs(result, ids, run_id, now, found_families)
+    tables["_kind_evidence"], tables["_model_kinds"] = _kinds(con, result)
     for name, table in tables.items():
         con.register(name, table)
     con.execute("BEGIN TRANSACTION")
@@ -122,17 +131,21 @@ def reconcile(con: duckdb.DuckDBPyConnection, run_id: int, now: datetime) -> Rec
         ambiguous=sum(r.method == "ambiguous" for r in result.resolutions), timings=timings)
 
 
-def _inputs(result: identity.Identity, ids: list[identity.SourceId], run_id: int, now: datetime) -> dict[str, pa.Table]:
+def _inputs(result: identity.Identity, ids: list[identity.SourceId], run_id: int, now: datetime,
+            found_families: list[families.Family]) -> dict[str, pa.Table]:
     """The identity resolution and the curated rules, as the tables the reconcile SQL joins to."""
+    aliases = {f.undated for f in found_families if f.decision == "alias"}
     resolution = pa.Table.from_pylist([
         {"source": r.id.source, "provider_id": r.id.provider_id, "source_id": r.id.source_id,
          "model_id": r.model_id, "method": r.method, "rule": r.rule, "variant": r.variant,
          "candidates": list(r.candidates), "names_model": r.names_model,
-         "vendor_repo": _vendor_repo(r, result)} for r in result.resolutions],
+         "vendor_repo": _vendor_repo(r, result),
+         "alias_kind": families.alias_kind(r.id.source_id, r.model_id, r.names_model, aliases)}
+        for r in result.resolutions],
         schema=pa.schema([("source", pa.string()), ("provider_id", pa.string()), ("source_id", pa.string()),
                           ("model_id", pa.string()), ("method", pa.string()), ("rule", pa.string()),
                           ("variant", pa.string()), ("candidates", pa.list_(pa.string())),
-                          ("names_model", pa.bool_()), ("vendor_repo", pa.bool_())]))
+                          ("names_model", pa.bool_()), ("vendor_repo", pa.bool_()), ("alias_kind", pa.string())]))
     models = pa.Table.from_pylist(
         [{"model_id": m.model_id, "vendor": m.vendor} for m in result.models.values()],
         schema=pa.schema([("model_id", pa.string()), ("vendor", pa.string())]))
@@ -153,6 +166,13 @@ def _inputs(result: identity.Identity, ids: list[identity.SourceId], run_id: int
     precedence = rules.precedence()
     return {
         "_resolution": resolution,
+        "_model_families": pa.Table.from_pylist(
+            [{"undated_model_id": f.undated, "snapshots": list(f.snapshots), "decision": f.decision,
+              "evidence": f.evidence, "relation": f.relation, "kept_model_id": f.kept or None}
+             for f in found_families],
+            schema=pa.schema([("undated_model_id", pa.string()), ("snapshots", pa.list_(pa.string())),
+                              ("decision", pa.string()), ("evidence", pa.string()), ("relation", pa.string()),
+                              ("kept_model_id", pa.string())])),
         "_identity_models": models,
         "_provider_map": provider_map,
         "_providers": provider_rows,
@@ -172,6 +192,69 @@ def _inputs(result: identity.Identity, ids: list[identity.SourceId], run_id: int
         "_benchmark_copies": pa.Table.from_pylist(benchmarks.copy_rows(), schema=pa.schema([
             ("source", pa.string()), ("benchmark_id", pa.string()), ("of", pa.string())])),
     }
+
+
+# Model facts that tell a dated snapshot from its undated twin (pipeline/identity/families.py).
+FACT_SQL = """
+SELECT source, provider_id, model_id, field,
+       coalesce(CAST(value_date AS VARCHAR), CAST(value_int AS VARCHAR),
+                array_to_string(list_sort(list_filter(value_list, lambda m: m <> 'pdf')), ','), value_text)
+FROM current_observations
+WHERE field IN ('release_date', 'context_window', 'max_output_tokens', 'input_modalities', 'output_modalities',
+                'hugging_face_id', 'name')
+UNION
+SELECT source, provider_id, model_id, 'listed_names', unnest(value_list)
+FROM current_observations WHERE field = 'listed_names'
+UNION  -- a Hugging Face host lists a model under its repo's id
+SELECT source, provider_id, model_id, 'repo', model_id
+FROM current_observations
+WHERE source = 'huggingface' OR (source = 'modelsdev' AND provider_id = 'huggingface')
+   OR (source = 'genai_prices' AND starts_with(provider_id, 'huggingface'))
+UNION  -- a host's weights catalogue ('accounts/fireworks/models/qwen2p5-coder-14b') names weights by their repo
+SELECT source, provider_id, model_id, 'catalogued_weights', regexp_extract(model_id, '[^/]+$')
+FROM current_observations WHERE regexp_matches(model_id, '(^|/)accounts/[^/]+/models/')
+ORDER BY ALL
+"""
+
+KIND_SQL = """
+SELECT source, provider_id, model_id AS source_id, min(url) AS url, min(as_of) AS as_of,
+       min(value_text) FILTER (WHERE field = 'mode') AS mode,
+       min(value_list) FILTER (WHERE field = 'input_modalities') AS inputs,
+       min(value_list) FILTER (WHERE field = 'output_modalities') AS outputs,
+       coalesce(bool_or(field = 'input_usd_per_mtok') AND bool_or(field = 'output_usd_per_mtok')
+                AND NOT coalesce(bool_or(price_component IN ('output_audio', 'output_image', 'output_video')), false), false)
+           AS text_priced,
+       NULL AS leaderboard
+FROM current_observations GROUP BY ALL
+UNION ALL
+SELECT source, NULL, model_id, min(url), min(as_of), NULL, NULL, NULL, false, source
+FROM current_benchmark_observations GROUP BY ALL
+ORDER BY ALL
+"""
+KIND_EVIDENCE = pa.schema([("model_id", pa.string()), ("source", pa.string()), ("provider_id", pa.string()),
+                           ("source_id", pa.string()), ("kind", pa.string()), ("basis", pa.string()),
+                           ("url", pa.string()), ("as_of", pa.string())])
+
+
+def _kinds(con: duckdb.DuckDBPyConnection, result: identity.Identity) -> tuple[pa.Table, pa.Table]:
+    """Each resolved id's evidence of its model's kind (`pipeline.identity.kinds`), and the kind
+    chosen per model from all of it."""
+    model_of = {(r.id.source, r.id.provider_id, r.id.source_id): r.model_id for r in result.resolutions if r.model_id}
+    rows, by_model = [], {}
+    for source, provider_id, source_id, url, as_of, *statements in con.execute(KIND_SQL).fetchall():
+        model_id = model_of.get((source, provider_id, source_id))
+        if model_id is None:
+            continue
+        witness = source if provider_id is None else f"{source}/{provider_id}"
+        for e in kinds.evidence(witness, source_id, *statements):
+            rows.append({"model_id": model_id, "source": source, "provider_id": provider_id, "source_id": source_id,
+                         "kind": e.kind, "basis": e.basis, "url": url, "as_of": as_of})
+            by_model.setdefault(model_id, []).append(e)
+    chosen = [{"model_id": m, "kind": k[0], "kind_basis": k[1]}
+              for m, found in sorted(by_model.items()) if (k := kinds.choose(found))]
+    return (pa.Table.from_pylist(rows, schema=KIND_EVIDENCE),
+            pa.Table.from_pylist(chosen, schema=pa.schema([("model_id", pa.string()), ("kind", pa.string()),
+                                                           ("kind_basis", pa.string())])))
 
 
 def _vendor_repo(r: identity.Resolution, result: identity.Identity) -> bool | None:

@@ -60,6 +60,7 @@ class AliasFile(BaseModel):
     route_words: list[str]
     rewrites: list[Rewrite] = []
     undated_aliases: list[str]
+    moving_aliases: list[str] = []
     not_models: list[str]
     hugging_face_repos: dict[Annotated[str, StringConstraints(pattern=MODEL_ID)],
                              Annotated[str, StringConstraints(pattern=REPO_ID.pattern)]] = {}

@@ -3,9 +3,11 @@
 A chat model (reasoning is a capability, not a kind) is priced per text token like any other chat
 model; an embedding, a speech or an image model is not comparable with it. Each source's statement
 is evidence of a kind (`evidence`): LiteLLM's `mode`, the input and output modalities models.dev
-and OpenRouter state, and the words of the id itself ('mistral-embed', 'kb-whisper-large',
-'gpt-4o-realtime-preview'), which many sources list without a mode. `choose` settles a model's kind
-from all its evidence.
+and OpenRouter state, the words of the id itself ('mistral-embed', 'kb-whisper-large',
+'gpt-4o-realtime-preview'), which many sources list without a mode, a row on a chat leaderboard
+(LMArena's text arena, Aider's coding board), and, weakest, a listing priced per text input and
+output token with no audio, image or video output price. `choose` settles a model's kind from all
+its evidence; a model none of it speaks for has no kind (unknown) and is paired with none.
 """
 from __future__ import annotations
 
@@ -34,12 +36,14 @@ NAME_WORDS = [(re.compile(r"embed|embedding|embeddings"), "embedding"),
               (re.compile(r"realtime"), "realtime_audio"),
               (re.compile(r"moderation"), "moderation"),
               (re.compile(r"ocr"), "ocr")]
-BASIS_ORDER = ("mode", "modalities", "name")
+BASIS_ORDER = ("mode", "modalities", "name", "leaderboard", "prices")
+# Benchmark sources whose boards rank chat models only.
+CHAT_LEADERBOARDS = {"lmarena", "aider"}
 
 
 class Evidence(NamedTuple):
     """One statement of a model's kind: by whom (`witness`: a source, or a source's provider) and
-    on what `basis` (mode, modalities, name)."""
+    on what `basis` (BASIS_ORDER)."""
 
     witness: str
     kind: str
@@ -76,11 +80,16 @@ def kind_of_name(source_id: str) -> str | None:
     return None
 
 
-def evidence(witness: str, source_id: str, mode: str | None, inputs: list[str] | None,
-             outputs: list[str] | None) -> list[Evidence]:
-    """What one source's listing of an id says of its kind."""
+def evidence(witness: str, source_id: str, mode: str | None = None, inputs: list[str] | None = None,
+             outputs: list[str] | None = None, text_priced: bool = False, leaderboard: str | None = None
+             ) -> list[Evidence]:
+    """What one source's listing of an id says of its kind. `text_priced`: the listing prices input
+    and output text tokens and no audio, image or video output; `leaderboard`: the benchmark
+    source whose board lists the id."""
     found = [(kind_of_mode(mode), "mode"), (kind_of_modalities(inputs, outputs), "modalities"),
-             (kind_of_name(source_id), "name")]
+             (kind_of_name(source_id), "name"),
+             ("chat" if leaderboard in CHAT_LEADERBOARDS else None, "leaderboard"),
+             ("chat" if text_priced else None, "prices")]
     return [Evidence(witness, kind, basis) for kind, basis in found if kind]
 
 
@@ -90,7 +99,8 @@ def choose(found: list[Evidence]) -> tuple[str, str] | None:
     A specific kind a source states (a mode or modalities other than chat) wins over 'chat': a
     gateway lists every model it serves as chat ('vercel_ai_gateway/mistral/mistral-embed'), a
     vendor's own entry says what the model is. Among specific kinds, the one more witnesses state,
-    then the stronger basis. Then a kind the id's words name, then chat."""
+    then the stronger basis. Then a kind the id's words name, then chat (by mode or modalities
+    first, then a leaderboard, then text prices)."""
     for specific in ([e for e in found if e.kind != "chat" and e.basis != "name"],
                      [e for e in found if e.kind != "chat"], found):
         if specific:

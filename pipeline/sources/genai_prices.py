@@ -46,6 +46,7 @@ class Model(Shape):
     context_window: Any = None
     prices_checked: Any = None
     deprecated: Any = None
+    match: Any = None
     prices: list[PriceSet]
 
     @field_validator("prices", mode="before")
@@ -72,6 +73,8 @@ def extract(doc: Document) -> Extraction:
             add("name", model.name)
             add("context_window", model.context_window)
             add("prices_checked", model.prices_checked)
+            add("listed_names", _equals(model.match) or None,
+                note="the ids the entry's match clause names: a price bucket, not an identity statement")
             if model.deprecated is True:
                 add("deprecated", True, note="genai-prices deprecated")
             try:
@@ -87,6 +90,15 @@ def extract(doc: Document) -> Extraction:
                     add(field, value, note=note)
             _components(out, model.id, provider.id, model.prices, prices)
     return out
+
+
+def _equals(clause: Any) -> list[str]:
+    """Every id an `equals` in a match clause names (through `or` and `and`), in order."""
+    if isinstance(clause, dict):
+        if isinstance(clause.get("equals"), str):
+            return [clause["equals"]]
+        return [n for key in ("or", "and") for part in clause.get(key) or [] for n in _equals(part)]
+    return []
 
 
 def _components(out: Extraction, model_id: str, provider_id: str, history: list[PriceSet],

@@ -144,7 +144,8 @@ def select_pairs(con: duckdb.DuckDBPyConnection, rows: list[catalog.IndexRow], s
         chosen = {(a, b): ["every pair of tracked models"] for a, b in con.execute(
             "SELECT model_a, model_b FROM comparisons ORDER BY 1, 2").fetchall()}
     elif selection == "nearest":
-        chosen = nearest([Candidate(r.model_id, r.name, r.family, r.blended, frozenset(r.capabilities_yes))
+        chosen = nearest([Candidate(r.model_id, r.name, r.family, r.blended, frozenset(r.capabilities_yes), r.kind,
+                                    frozenset(r.alias_candidates or ()))
                           for r in rows])
     if selection in ("nearest", "config"):
         spec, name = pairs_file(config)
@@ -162,6 +163,13 @@ def select_pairs(con: duckdb.DuckDBPyConnection, rows: list[catalog.IndexRow], s
                 ids.append(model_id)
             if ids[0] == ids[1]:
                 raise SiteError(f"{name}: pairs[{i}]: {entry.a!r} and {entry.b!r} are the same model")
+            if ids[1] in (tracked[ids[0]].alias_candidates or ()) or ids[0] in (tracked[ids[1]].alias_candidates or ()):
+                raise SiteError(f"{name}: pairs[{i}]: {entry.a!r} is a moving alias that may name {entry.b!r} "
+                                "(or the other way round): a model is not compared with its own names")
+            kinds = [tracked[m].kind for m in ids]
+            if kinds[0] != kinds[1] or kinds[0] is None:
+                raise SiteError(f"{name}: pairs[{i}]: {entry.a!r} is {kinds[0] or 'of unknown kind'} and {entry.b!r} "
+                                f"{kinds[1] or 'of unknown kind'}: only models of one kind are compared")
             why = f"named in {Path(name).name}" + (f": {entry.why}" if entry.why else "")
             chosen.setdefault(tuple(sorted(ids)), []).append(why)
     return chosen

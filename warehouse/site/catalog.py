@@ -33,6 +33,8 @@ class IndexRow:
     open_weights: bool | None
     aliases: list[str]
     summary_hash: str
+    kind: str | None = None  # models.kind
+    alias_candidates: list[str] | None = None  # models.alias_candidates: a moving alias's snapshots
     rating: Decimal | None = None  # the index benchmark (LMArena text `full`), when ingested
     rating_low: Decimal | None = None
     rating_high: Decimal | None = None
@@ -48,7 +50,7 @@ def index_rows(con: duckdb.DuckDBPyConnection) -> list[IndexRow]:
     for r in con.execute("""
             SELECT c.model_id, m.name, m.vendor, m.family, c.context_window, c.blended_usd_per_mtok,
                    c.blended_providers, c.routes, c.providers, c.capabilities_yes, c.capabilities_no, m.open_weights,
-                   c.summary_hash
+                   c.summary_hash, m.kind, m.alias_candidates
             FROM comparison_models c JOIN models m USING (model_id)
             ORDER BY lower(m.name), c.model_id""").fetchall():
         rows.append(IndexRow(
@@ -56,7 +58,8 @@ def index_rows(con: duckdb.DuckDBPyConnection) -> list[IndexRow]:
             blended_providers=[names.get(p, p) for p in r[6] or []], routes=r[7],
             providers=sorted(((p, names.get(p, p)) for p in r[8]), key=lambda x: x[1].lower()),
             capabilities_yes=list(r[9]), capabilities_no=list(r[10]), open_weights=r[11],
-            aliases=[a for a in aliases.get(r[0], []) if a not in (r[0], r[1])], summary_hash=r[12]))
+            aliases=[a for a in aliases.get(r[0], []) if a not in (r[0], r[1])], summary_hash=r[12], kind=r[13],
+            alias_candidates=r[14]))
     ratings = index_ratings(con)
     for row in rows:
         if row.model_id in ratings:

@@ -1,6 +1,7 @@
 """Which pairs get a page: each model's nearest alternatives, plus pairs named in a config file.
 
-For every tracked model (`Candidate`), in this order, up to `PER_MODEL` others:
+Models are paired within their kind only (chat with chat, embedding with embedding: models.kind);
+a model of unknown kind gets no nearest alternatives, and a moving alias none of its own snapshots. For every tracked model (`Candidate`), in this order, up to `PER_MODEL` others:
 1. the same family: up to `FAMILY` models of its family, nearest blended price first;
 2. the same capabilities (the same set of capabilities sourced as Yes): the `NEAREST` nearest
    cheaper and the `NEAREST` nearest dearer (or equal) by blended price;
@@ -29,7 +30,9 @@ SELECTIONS = ("nearest", "config", "none", "all")
 HOW_CHOSEN = (f"For each model the site pairs it with about {PER_MODEL} alternatives: up to {FAMILY} models of the "
               f"same family (nearest blended price first), the {NEAREST} nearest cheaper and {NEAREST} nearest "
               f"dearer models with the same sourced capabilities, then the next nearest prices with those "
-              f"capabilities (or, while short, with those and more); plus pairs named in the site's pairs file.")
+              f"capabilities (or, while short, with those and more); plus pairs named in the site's pairs file. "
+              f"Only models of one kind are paired (chat with chat, embedding with embedding), and a moving alias "
+              f"never with one of its own snapshots.")
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,8 @@ class Candidate:
     family: str | None
     blended: Decimal  # USD per 1M tokens on its cheapest priced route (every tracked model has one)
     capabilities: frozenset[str]  # sourced Yes
+    kind: str | None = "chat"  # models.kind; None: unknown, paired with none
+    own_names: frozenset[str] = frozenset()  # a moving alias's snapshots: never paired with it
 
 
 class ConfigPair(BaseModel):
@@ -92,7 +97,16 @@ class _Group:
 
 
 def nearest(models: list[Candidate]) -> dict[tuple[str, str], list[str]]:
-    """Pairs (ids in sorted order) with the reasons they were chosen, about PER_MODEL per model."""
+    """Pairs (ids in sorted order) with the reasons they were chosen, about PER_MODEL per model,
+    each pair of two models of one kind."""
+    by_kind: dict[str, list[Candidate]] = defaultdict(list)
+    for m in models:
+        if m.kind is not None:
+            by_kind[m.kind].append(m)
+    return {pair: why for kind in sorted(by_kind) for pair, why in _nearest_of_one_kind(by_kind[kind]).items()}
+
+
+def _nearest_of_one_kind(models: list[Candidate]) -> dict[tuple[str, str], list[str]]:
     chosen: dict[tuple[str, str], list[str]] = defaultdict(list)
     members: dict[frozenset[str], list[Candidate]] = defaultdict(list)
     by_family: dict[str, list[Candidate]] = defaultdict(list)
@@ -106,7 +120,8 @@ def nearest(models: list[Candidate]) -> dict[tuple[str, str], list[str]]:
         picks: dict[str, str] = {}
 
         def take(other: Candidate, why: str) -> None:
-            if other.model_id != m.model_id and other.model_id not in picks and len(picks) < PER_MODEL:
+            if other.model_id != m.model_id and other.model_id not in picks and len(picks) < PER_MODEL \
+                    and other.model_id not in m.own_names and m.model_id not in other.own_names:
                 picks[other.model_id] = why
 
         for other in families[m.family].closest(m, FAMILY) if m.family else []:

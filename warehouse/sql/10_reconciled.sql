@@ -142,3 +142,16 @@ ALTER TABLE conflicts ALTER COLUMN candidates TYPE STRUCT(source VARCHAR, source
 ALTER TABLE lineage ADD COLUMN IF NOT EXISTS exact BOOLEAN;
 ALTER TABLE lineage ADD COLUMN IF NOT EXISTS class VARCHAR;
 ALTER TABLE lineage ADD COLUMN IF NOT EXISTS copy_of VARCHAR;
+ALTER TABLE models ADD COLUMN IF NOT EXISTS kind VARCHAR;
+ALTER TABLE models ADD COLUMN IF NOT EXISTS kind_basis VARCHAR;
+ALTER TABLE models ADD COLUMN IF NOT EXISTS alias_candidates VARCHAR[];
+ALTER TABLE model_aliases ADD COLUMN IF NOT EXISTS alias_kind VARCHAR;
+
+CREATE TABLE IF NOT EXISTS model_families (
+    undated_model_id VARCHAR NOT NULL,  -- the undated canonical id ('openai/gpt-4o')
+    snapshots        VARCHAR[] NOT NULL, -- the dated canonical ids sources list for it
+    decision         VARCHAR NOT NULL,   -- merged, split, alias
+    evidence         VARCHAR NOT NULL,
+    relation         VARCHAR,            -- snapshot (dated names), instruct (a bare size name and its -instruct)
+    kept_model_id    VARCHAR             -- merged: the canonical id the one model keeps
+);

@@ -11,6 +11,11 @@ COMMENT ON TABLE models IS 'One row per canonical model; each value chosen by pi
 COMMENT ON COLUMN models.model_id IS 'Canonical id, vendor/name, as OpenRouter spells it where it lists the model (mistralai/mistral-small-2603).';
 COMMENT ON COLUMN models.name IS 'Display name (the catalogue''s or the vendor''s; the id when no source names it).';
 COMMENT ON COLUMN models.vendor IS 'Canonical vendor namespace (pipeline/aliases.yaml vendors), e.g. mistralai.';
+COMMENT ON COLUMN models.kind IS 'What the model is (pipeline/identity/kinds.py): chat, embedding, rerank, speech_to_text, text_to_speech, image_generation, video, realtime_audio, moderation, ocr, search, evaluation; NULL when no source states one. Comparisons pair models of one kind only.';
+COMMENT ON COLUMN models.kind_basis IS 'What decided the kind: mode (LiteLLM''s mode), modalities (stated input and output modalities) or name (the id''s own words: embed, whisper, tts, realtime...). Disagreements are in conflicts, field kind.';
+COMMENT ON COLUMN models.alias_candidates IS 'Set when the model is a moving alias (an undated id with several snapshots, pipeline/identity/families.py): the snapshots it may name; it is never compared with them. NULL otherwise.';
+COMMENT ON TABLE model_families IS 'Every undated model with dated snapshots and what the evidence rules made of them: merged (the only snapshot, no model fact differs: one model), split (a stated model fact or repo differs: two models), alias (several snapshots: a moving alias).';
+COMMENT ON COLUMN model_aliases.alias_kind IS 'What the name is to its model: vendor_id (the model''s own name), snapshot (a dated name), moving_alias (a -latest name or the name of a moving alias), reseller (a provider''s or leaderboard''s renaming); NULL when unresolved.';
 COMMENT ON COLUMN models.family IS 'Model family as a catalogue names it, e.g. mistral-small.';
 COMMENT ON COLUMN models.release_date IS 'When the vendor released the model: from the vendor''s own provider entry, a catalogue''s model metadata (models.dev models.json) or the Hugging Face createdAt of the vendor''s own repo; NULL (unknown) otherwise. Never a listing date (offerings.listed_at).';
 COMMENT ON COLUMN models.context_window IS 'Tokens; the context the vendor serves, else the catalogue, card or OpenRouter.';

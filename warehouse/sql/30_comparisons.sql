@@ -4,7 +4,9 @@
 -- A model's routes are its active offerings, the `preferred` row per provider and variant (all rows
 -- when preferred is NULL). A priced route has both input and output price and is not a free tier:
 -- the 'free' variant or $0 for both (rate-limited; listed in records, never priced out as cheapest).
--- A tracked model has at least one priced route.
+-- A tracked model has at least one priced route. Pairs join models of one kind only (models.kind:
+-- chat with chat, embedding with embedding); a model of unknown kind is tracked and paired with none.
+-- A moving alias (models.alias_candidates) is never paired with one of its own snapshots.
 -- Money: prices USD per million tokens; the blended price weighs input by input_share;
 -- "percent cheaper" is (higher - lower) / higher and "times as much" is higher / lower, both
 -- rounded half up to one decimal exactly (through integers: DuckDB divides decimals as DOUBLE).
@@ -35,6 +37,10 @@ CREATE TABLE IF NOT EXISTS comparison_models (
     profile_costs            STRUCT(profile VARCHAR, usd DECIMAL(38, 15), providers VARCHAR[])[]
 );
 ALTER TABLE comparison_models ADD COLUMN IF NOT EXISTS profile_costs STRUCT(profile VARCHAR, usd DECIMAL(38, 15), providers VARCHAR[])[];
+ALTER TABLE comparison_models ADD COLUMN IF NOT EXISTS kind VARCHAR;
+ALTER TABLE comparison_models ADD COLUMN IF NOT EXISTS alias_candidates VARCHAR[];
+COMMENT ON COLUMN comparison_models.alias_candidates IS 'models.alias_candidates: the snapshots a moving alias may name, never paired with it.';
+COMMENT ON COLUMN comparison_models.kind IS 'models.kind: a model is paired only with models of the same kind (NULL: with none).';
 COMMENT ON COLUMN comparison_models.profile_costs IS 'Per workload profile (comparison_profiles order): USD a month on the model''s cheapest route for it (NULL: unknown on every route), and the providers at that cost.';
 COMMENT ON TABLE comparison_models IS 'Per tracked model, the figures its comparisons use, as of the latest comparison refresh; summary_hash covers every reconciled input of its records.';
 COMMENT ON COLUMN comparison_models.sources IS 'Contributing sources: distinct model_aliases.source for the model plus its offerings'' sources.';
@@ -111,7 +117,7 @@ COMMENT ON COLUMN comparison_profiles.input_tokens_per_request IS 'The whole pro
 COMMENT ON COLUMN comparison_profiles.output_tokens_per_request IS 'Output tokens per request, reasoning included.';
 COMMENT ON COLUMN comparison_profiles.service_tier IS 'standard, batch, flex or priority.';
 COMMENT ON COLUMN comparisons.profile_costs IS 'Per workload profile (comparison_profiles order): each model''s USD a month on its cheapest route for that profile and the providers there (NULL: unknown), and the gap.';
-COMMENT ON TABLE comparisons IS 'One row per pair of tracked models, model_a < model_b by model_id (unique; no index, to keep 1M-row rewrites cheap): the figures the comparison record of the pair shows.';
+COMMENT ON TABLE comparisons IS 'One row per pair of tracked models of one kind (models.kind), model_a < model_b by model_id (unique; no index, to keep 1M-row rewrites cheap): the figures the comparison record of the pair shows.';
 COMMENT ON COLUMN comparisons.a_input_usd_per_mtok IS 'Cheapest input price of model_a among its priced routes, USD per million tokens; a_input_providers lists every provider at that price.';
 COMMENT ON COLUMN comparisons.a_blended_usd_per_mtok IS 'Lowest blended price of model_a over its priced routes: input * input_share + output * (1 - input_share).';
 COMMENT ON COLUMN comparisons.a_monthly_usd IS 'USD a month at input/output_tokens_per_month on model_a''s cheapest route for that traffic (one route, both prices).';
@@ -232,7 +238,7 @@ priced AS (
       AND NOT (o.input_usd_per_mtok = 0 AND o.output_usd_per_mtok = 0)
 ),
 tracked AS (
-    SELECT m.model_id, m.vendor, m.context_window FROM models m
+    SELECT m.model_id, m.vendor, m.context_window, m.kind, m.alias_candidates FROM models m
     WHERE m.model_id IN (SELECT model_id FROM priced)
       AND (model_ids IS NULL OR list_contains(model_ids, m.model_id))
       AND (vendors IS NULL OR list_contains(vendors, lower(m.vendor)))
@@ -309,7 +315,7 @@ facts AS (
     )
     GROUP BY model_id
 )
-SELECT t.model_id, t.vendor, t.context_window,
+SELECT t.model_id, t.vendor, t.context_window, t.kind, t.alias_candidates,
        c.input_usd_per_mtok, c.input_providers, c.output_usd_per_mtok, c.output_providers,
        c.blended_usd_per_mtok, c.blended_providers, c.monthly_usd, c.monthly_providers,
        r.routes, r.providers,
@@ -345,7 +351,7 @@ FROM (
 )
 GROUP BY model_a, model_b;
 
--- Every pair of the models in comparison_models, model_a < model_b; inputs_changed_at tells a
+-- Every pair of the models in comparison_models of one kind, model_a < model_b; inputs_changed_at tells a
 -- refresh which pairs to rewrite.
 CREATE OR REPLACE MACRO comparison_pairs() AS TABLE
 SELECT
@@ -383,5 +389,7 @@ SELECT
     md5(a.summary_hash || b.summary_hash) AS content_hash,
     greatest(a.changed_at, b.changed_at) AS inputs_changed_at
 FROM comparison_models a
-JOIN comparison_models b ON a.model_id < b.model_id
+JOIN comparison_models b ON a.model_id < b.model_id AND a.kind = b.kind
+                         AND NOT list_contains(coalesce(a.alias_candidates, []), b.model_id)
+                         AND NOT list_contains(coalesce(b.alias_candidates, []), a.model_id)
 LEFT JOIN comparison_benchmark_pairs() sb ON sb.model_a = a.model_id AND sb.model_b = b.model_id;

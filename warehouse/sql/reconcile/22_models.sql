@@ -55,9 +55,13 @@ WITH v AS (
            any_value(c.value_bool) FILTER (WHERE c.column_name = 'open_weights') AS open_weights,
            any_value(c.value_list) FILTER (WHERE c.column_name = 'input_modalities') AS input_modalities,
            any_value(c.value_list) FILTER (WHERE c.column_name = 'output_modalities') AS output_modalities,
-           any_value(c.value_text) FILTER (WHERE c.column_name = 'hugging_face_id') AS hugging_face_id
+           any_value(c.value_text) FILTER (WHERE c.column_name = 'hugging_face_id') AS hugging_face_id,
+           any_value(k.kind) AS kind, any_value(k.kind_basis) AS kind_basis,
+           any_value(f.snapshots) AS alias_candidates
     FROM _identity_models m
     LEFT JOIN _chosen c ON c.model_id = m.model_id AND c.target = 'model'
+    LEFT JOIN _model_kinds k ON k.model_id = m.model_id
+    LEFT JOIN _model_families f ON f.undated_model_id = m.model_id AND f.decision = 'alias'
     GROUP BY m.model_id, m.vendor)
 SELECT * REPLACE (
     coalesce(name, model_id) AS name,

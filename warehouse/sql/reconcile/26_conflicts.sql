@@ -117,6 +117,23 @@ JOIN _chosen c ON c.target = 'model' AND c.model_id = m.model_id AND c.column_na
 JOIN _chosen w ON w.target = 'model' AND w.model_id = m.model_id AND w.column_name = 'context_window'
 WHERE m.max_output_tokens IS NULL AND _output_above_context(c.value_int, w.value_int);
 
+-- Kinds: a source's mode or modalities stating another kind than the one chosen
+-- (pipeline/identity/kinds.py: a specific kind wins over a gateway's generic 'chat').
+INSERT INTO conflicts
+SELECT e.model_id, 'kind',
+       list({'source': e.source, 'source_id': e.source_id, 'value': e.kind || ' (' || e.basis || ')',
+             'provider': e.provider_id, 'copy_of': NULL, 'url': e.url, 'as_of': e.as_of}
+            ORDER BY e.source, e.provider_id, e.source_id, e.basis),
+       any_value(k.kind), any_value(k.kind_basis),
+       format('{} by {}; {} of {} statements by mode or modalities say otherwise', any_value(k.kind),
+              any_value(k.kind_basis), count(*) FILTER (WHERE e.kind <> k.kind), count(*)),
+       'disagreement'
+FROM _kind_evidence e
+JOIN _model_kinds k USING (model_id)
+WHERE e.basis <> 'name'
+GROUP BY e.model_id
+HAVING bool_or(e.kind <> k.kind);
+
 -- Ids that match two canonical models: recorded, never silently picked.
 INSERT INTO conflicts
 SELECT source || ':' || source_id AS entity, 'model_id' AS field,
