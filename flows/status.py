@@ -83,11 +83,16 @@ def status_text(db: Path) -> str:
               r.total - r.resolved] for r in resolution_report(con)])
         conflicts = _table(["field", "conflicts"], con.execute(
             "SELECT field, count(*) FROM conflicts GROUP BY field ORDER BY 2 DESC, 1").fetchall())
+        aliases = _table(["alias", "snapshots it may name"], con.execute(
+            "SELECT undated_model_id, array_to_string(snapshots, ', ') FROM model_families "
+            "WHERE decision = 'alias' ORDER BY 1").fetchall())
         unresolved = _table(["source", "leaderboard name", "nearest canonical models (not linked)"],
                             [[s, i, ", ".join(c) or "none"] for s, i, c in unresolved_leaderboard_models(con)])
     return (f"Sources (freshness at {at.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC, {where}; "
             f"limits in pipeline/sources.yaml)\n{sources}\n\nModel id resolution\n{resolution}\n\nConflicts per field\n{conflicts}"
-            f"\n\nUnresolved leaderboard models (their scores are kept, linked to no model)\n{unresolved}")
+            f"\n\nUnresolved leaderboard models (their scores are kept, linked to no model)\n{unresolved}"
+            f"\n\nMoving aliases whose target no source states (kept apart, compared with none of their snapshots)\n"
+            f"{aliases}")
 
 
 def unresolved_leaderboard_models(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, list[str]]]:

@@ -22,7 +22,7 @@ from pipeline.record.schema import TrafficProfile
 
 PRICE_FIELDS = ("input_usd_per_mtok", "output_usd_per_mtok", "cache_read_usd_per_mtok", "cache_write_usd_per_mtok")
 LIMIT_FIELDS = ("context_window", "max_output_tokens")
-KINDS = ("price", "limit", "capability", "license", "date", "other", "stale")
+KINDS = ("price", "limit", "capability", "license", "date", "other", "stale", "alias")
 
 
 def kind_of(field_name: str) -> str:
@@ -39,6 +39,8 @@ def kind_of(field_name: str) -> str:
         return "date"
     if field_name == "price_confirmed":
         return "stale"
+    if field_name == "alias_target":
+        return "alias"
     return "other"
 
 
@@ -114,6 +116,14 @@ def _limits(con: duckdb.DuckDBPyConnection) -> list[Discrepancy]:
     return out
 
 
+def _aliases(con: duckdb.DuckDBPyConnection) -> list[Discrepancy]:
+    """Moving aliases whose target no source states (conflicts of category moving_alias)."""
+    return [Discrepancy(entity, field_name, _candidates(candidates), None, None, reason)
+            for entity, field_name, candidates, reason in con.execute(
+                "SELECT entity, field, candidates, reason FROM conflicts WHERE category = 'moving_alias' "
+                "ORDER BY entity").fetchall()]
+
+
 def _stale(con: duckdb.DuckDBPyConnection, traffic: TrafficProfile) -> list[Discrepancy]:
     """Routes whose price one source last confirmed more than `stale_after_days` before another."""
     days = rules.precedence().audit.stale_after_days
@@ -135,7 +145,7 @@ def _stale(con: duckdb.DuckDBPyConnection, traffic: TrafficProfile) -> list[Disc
 def audit(con: duckdb.DuckDBPyConnection, traffic: TrafficProfile | None = None) -> list[Discrepancy]:
     """Every discrepancy, largest monthly impact first (those without a price impact after, by kind)."""
     traffic = traffic or TrafficProfile()
-    found = _disagreements(con, traffic) + _limits(con) + _stale(con, traffic)
+    found = _disagreements(con, traffic) + _limits(con) + _stale(con, traffic) + _aliases(con)
     return sorted(found, key=lambda d: (d.impact_usd_month is None, -(d.impact_usd_month or 0),
                                         KINDS.index(d.kind), d.entity, d.field))
 

@@ -226,6 +226,8 @@ class Renderer:
         return self.env.get_template("model.html").render(
             title=f"{facts.name}: specs, prices and sources", root="../", as_of=self.as_of_text,
             name=facts.name, model_id=model_id, vendor=facts.vendor, family=facts.family, aliases=row.aliases,
+            kind=(row.kind or "unknown").replace("_", " "),
+            alias_of=[self.rows[m].name if m in self.rows else m for m in row.alias_candidates or ()],
             sections=render.model_sections(facts), charts=self._histories(model_id),
             benchmarks=self.benchmarks.get(model_id, []), pairs=links, how_chosen=HOW_CHOSEN,
             components=[_component_row(facts, c) for c in self.components.get(model_id, [])],
@@ -287,7 +289,8 @@ def _index_page(plan: Plan) -> str:
             "where": fig.listing(r.blended_providers), "routes": r.routes,
             "caps_text": ", ".join(caps[c] for c in r.capabilities_yes if c in caps) or "none sourced",
             "open_text": {True: "Yes", False: "No"}.get(r.open_weights, "Unknown"),
-            "rating": r.rating, "rating_text": _rating_text(r)})
+            "rating": r.rating, "rating_text": _rating_text(r), "kind": (r.kind or "unknown kind").replace("_", " "),
+            "alias": bool(r.alias_candidates)})
     points = [(r.name, r.blended, r.rating, plan.model_href(r.model_id)) for r in plan.rows if r.rating is not None]
     chart = charts.scatter("LMArena text rating against blended price", f"blended price, USD per 1M tokens "
                            f"({plan.traffic.blend_label}), log scale", "LMArena rating (full)", points)

@@ -134,6 +134,24 @@ WHERE e.basis <> 'name'
 GROUP BY e.model_id
 HAVING bool_or(e.kind <> k.kind);
 
+-- Moving aliases whose target no source states (pipeline/identity/families.py): listed with the
+-- snapshots they may name, each listing of the alias cited.
+INSERT INTO conflicts
+SELECT f.undated_model_id, 'alias_target',
+       list({'source': d.source, 'source_id': d.source_id, 'value': array_to_string(f.snapshots, ', '),
+             'provider': d.source_provider_id, 'copy_of': NULL, 'url': d.url, 'as_of': d.as_of}
+            ORDER BY d.source, d.source_provider_id, d.source_id),
+       NULL, NULL,
+       format('moving alias, target not stated: {} snapshots are listed ({}) and no source states which one '
+              'the name serves; it is kept apart and never compared with them',
+              len(any_value(f.snapshots)), array_to_string(any_value(f.snapshots), ', ')),
+       'moving_alias'
+FROM _model_families f
+JOIN (SELECT model_id, source, source_id, source_provider_id, min(url) AS url, min(as_of) AS as_of
+      FROM _obs GROUP BY ALL) d ON d.model_id = f.undated_model_id
+WHERE f.decision = 'alias'
+GROUP BY f.undated_model_id;
+
 -- Ids that match two canonical models: recorded, never silently picked.
 INSERT INTO conflicts
 SELECT source || ':' || source_id AS entity, 'model_id' AS field,
