@@ -10,6 +10,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,7 +52,7 @@ class PgServer:
 def _bin() -> Path:
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parts[-3]))
     if not found:
-        raise RuntimeError("no /usr/lib/postgresql/<version>/bin/initdb: apt-get install -y postgresql")
+        raise Unavailable("no /usr/lib/postgresql/<version>/bin/initdb: apt-get install -y postgresql")
     return Path(found[-1]).parent
 
 
@@ -67,13 +68,14 @@ def _unavailable(why: str):
     pytest.skip(f"PostgreSQL cannot start here: {why}")
 
 
-@pytest.fixture(scope="session")
-def postgres_server():
-    """A running cluster for the whole session, stopped and removed at its end."""
-    try:
-        bindir = _bin()
-    except RuntimeError as exc:
-        _unavailable(str(exc))
+class Unavailable(RuntimeError):
+    """PostgreSQL cannot start here (not installed, no postgres user, initdb or pg_ctl failed)."""
+
+
+@contextmanager
+def cluster():
+    """Start a throwaway cluster, yield its PgServer, stop and remove it."""
+    bindir = _bin()
     root = Path(tempfile.mkdtemp(prefix="versus-pg-"))
     as_user: list[str] = []
     if os.geteuid() == 0:
@@ -83,7 +85,7 @@ def postgres_server():
             pw = pwd.getpwnam("postgres")
         except KeyError:
             shutil.rmtree(root)
-            _unavailable("running as root and there is no postgres user")
+            raise Unavailable("running as root and there is no postgres user") from None
         os.chown(root, pw.pw_uid, pw.pw_gid)
         as_user = ["runuser", "-u", "postgres", "--"]
     pwfile = root / "pwfile"
@@ -99,15 +101,25 @@ def postgres_server():
                f"--pwfile={pwfile}", "-E", "UTF8", "--locale=C.UTF-8")
     if init.returncode:
         shutil.rmtree(root, ignore_errors=True)
-        _unavailable(f"initdb: {init.stderr[-500:]}")
+        raise Unavailable(f"initdb: {init.stderr[-500:]}")
     start = run(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "-o",
                 f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
     if start.returncode:
         log = (root / "log").read_text() if (root / "log").exists() else ""
         shutil.rmtree(root, ignore_errors=True)
-        _unavailable(f"pg_ctl start: {start.stderr[-300:]} {log[-500:]}")
+        raise Unavailable(f"pg_ctl start: {start.stderr[-300:]} {log[-500:]}")
     try:
         yield PgServer(port)
     finally:
         run(str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A running cluster for the whole session, stopped and removed at its end."""
+    try:
+        with cluster() as server:
+            yield server
+    except Unavailable as exc:
+        _unavailable(str(exc))

@@ -130,7 +130,10 @@ class Destination:
         return _rows(self.query(f"SELECT {select} FROM {self._t(table)} WHERE {where}"), [n for _, n in cols])
 
     def loads(self, table: str) -> dict[str, str]:
-        """versus_key -> the dlt load that last wrote the row."""
+        """versus_key -> what last wrote the row: the dlt load, or in PostgreSQL the server's own
+        row version (xmin, the transaction that wrote it)."""
+        if self.kind == "postgres":
+            return dict(self.query("", f"SELECT versus_key, xmin::text FROM versus.{table}"))
         return dict(self.query(f"SELECT versus_key, _dlt_load_id FROM {self._t(table)}"))
 
     def count(self, table: str, where: str = "true") -> int:

@@ -234,8 +234,9 @@ def export_to(db: str | Path, url: str, dataset: str = "versus", tables: tuple[s
     name = pipeline_name(url, dataset)
     workdir = working_dir(db)
     rows_dir, pending_dir = workdir / f"{name}.rows", workdir / f"{name}.pending"
-    # Every row names the dlt load that wrote it (`_dlt_load_id`, joining dlt's `_dlt_loads`).
-    dlt.config["normalize.parquet_normalizer.add_dlt_load_id"] = True
+    # Every row dlt normalizes names the load that wrote it (`_dlt_load_id`, joining `_dlt_loads`);
+    # PostgreSQL's rows arrive by COPY from files DuckDB wrote, which dlt does not rewrite.
+    dlt.config["normalize.parquet_normalizer.add_dlt_load_id"] = _file_format(destination, filesystem) != "csv"
     pipeline = dlt.pipeline(name, destination=destination, dataset_name=dataset, pipelines_dir=str(workdir),
                             progress=None)
     try:
@@ -259,9 +260,12 @@ def export_to(db: str | Path, url: str, dataset: str = "versus", tables: tuple[s
                     continue
                 con.execute(f"COPY next_rows TO {_lit(str(pending_dir / f'{table}.parquet'))} "
                             "(FORMAT parquet, COMPRESSION zstd)")
-                sent = pending_dir / "sent" / f"{table}.parquet"
-                hints = _write_sent(con, "next_rows" if filesystem else "sent_rows", sent, _native_nested(destination))
-                resources.append(dlt.resource(_batches(sent), name=table, table_name=table, primary_key="versus_key",
+                csv = _file_format(destination, filesystem) == "csv"
+                sent = pending_dir / "sent" / f"{table}.{'csv' if csv else 'parquet'}"
+                hints, schema = _write_sent(con, "next_rows" if filesystem else "sent_rows", sent,
+                                            _native_nested(destination))
+                data = _imported(sent, t.sent, schema) if csv else _batches(sent)
+                resources.append(dlt.resource(data, name=table, table_name=table, primary_key="versus_key",
                                               columns=hints,
                                               write_disposition="replace" if filesystem else "merge",
                                               schema_contract={"tables": "evolve", "columns": "evolve",
@@ -306,14 +310,28 @@ def _file_format(destination, filesystem: bool) -> str | None:
     return "csv" if destination.destination_type.endswith("postgres") else None
 
 
-def _write_sent(con: duckdb.DuckDBPyConnection, relation: str, path: Path, native_nested: bool) -> dict:
-    """Write the rows to send as Parquet; returns the dlt column hints they need."""
+def _write_sent(con: duckdb.DuckDBPyConnection, relation: str, path: Path, native_nested: bool):
+    """Write the rows to send (Parquet, or CSV for PostgreSQL's COPY); returns the dlt column hints
+    they need and their Arrow schema (every column nullable but the key: dlt counts a change of
+    nullability as a change of type)."""
+    import pyarrow as pa
+
     types = con.execute(f"DESCRIBE {relation}").fetchall()
     nested = [] if native_nested else [n for n, t, *_ in types if t.endswith("]") or t.startswith(("STRUCT", "MAP"))]
     select = ", ".join(f"CAST(to_json({_q(n)}) AS VARCHAR) AS {_q(n)}" if n in nested else _q(n)
                        for n, *_ in types)
-    con.execute(f"COPY (SELECT {select} FROM {relation}) TO {_lit(str(path))} (FORMAT parquet, COMPRESSION zstd)")
-    return {n: {"data_type": "json"} for n in nested}
+    options = "(FORMAT csv, HEADER)" if path.suffix == ".csv" else "(FORMAT parquet, COMPRESSION zstd)"
+    con.execute(f"COPY (SELECT {select} FROM {relation}) TO {_lit(str(path))} {options}")
+    empty = con.sql(f"SELECT {select} FROM {relation} LIMIT 0").to_arrow_table()
+    schema = pa.schema([f.with_nullable(f.name != "versus_key") for f in empty.schema])
+    return {n: {"data_type": "json"} for n in nested}, schema
+
+
+def _imported(path: Path, rows: int, schema):
+    """A CSV file DuckDB wrote, handed to dlt as it is (no normalizing); its columns from `schema`."""
+    import dlt
+
+    yield dlt.mark.with_file_import(str(path), "csv", rows, hints=schema.empty_table())
 
 
 def _batches(path: Path, size: int = 50_000):
