@@ -168,6 +168,14 @@ def test_a_page_that_depends_on_a_stale_source_says_so_beside_last_reviewed(tmp_
         return next(line for line in proc.stdout.splitlines() if line.startswith("Last reviewed:"))
 
     assert "Stale" not in reviewed()
+    site = tmp_path / "site"
+
+    def model_page() -> str:
+        proc = versus("site", "--out", str(site), "--db", str(db))
+        assert proc.returncode == 0, proc.stderr
+        return (site / "models" / "anthropic-claude-sonnet-4.5.html").read_text(encoding="utf-8")
+
+    assert "Stale source" not in model_page()
     # four days on, only genai-prices loads: LiteLLM and OpenRouter (limit 3 days) are stale, models.dev (7) is not
     snapshot = later(tmp_path, "2026-08-26T00:00:00+00:00", sources=("genai_prices",))
     assert versus("refresh", "--snapshot", str(snapshot), "--db", str(db), "-s", "genai_prices").returncode == 0
@@ -178,3 +186,5 @@ def test_a_page_that_depends_on_a_stale_source_says_so_beside_last_reviewed(tmp_
                          "limit 3 d)."), line
     record = json.loads(versus("compare", *pair, "--db", str(db), "--format", "json").stdout)
     assert set(record["stale_sources"]) == {"litellm", "openrouter"}
+    page = model_page()  # rebuilt incrementally: the page's key covers the stale sources
+    assert "Stale source: litellm, no successful fetch for 4.0 d" in page and "Stale source: openrouter" in page

@@ -40,6 +40,7 @@ from pipeline.record.schema import CAPABILITIES, ComparisonRecord, TrafficProfil
 from warehouse.export import model_slugs, shown_id, stored_traffic
 from warehouse.forks import map_chunks
 from warehouse.records import ModelNotFound, RecordBuilder, frozen, resolve_model
+from warehouse.runs import source_health
 from warehouse.site import catalog, charts
 from warehouse.site.selection import HOW_CHOSEN, SELECTIONS, Candidate, nearest, pairs_file
 
@@ -124,6 +125,7 @@ class Plan:
     reviewed: dict
     as_of: datetime | None
     traffic: TrafficProfile
+    stale: dict[str, str] = field(default_factory=dict)  # source -> why it is stale
 
     def model_href(self, model_id: str, root: str = "") -> str:
         return f"{root}models/{self.slugs[model_id]}.html"
@@ -180,7 +182,8 @@ def plan_site(con: duckdb.DuckDBPyConnection, selection: str = "nearest", config
     pairs = select_pairs(con, rows, selection, config)
     return Plan(rows=rows, slugs=model_slugs(con), pairs=pairs, pair_rows=catalog.pair_rows(con, list(pairs)),
                 digests=catalog.model_digests(con), reviewed=catalog.model_last_reviewed(con),
-                as_of=catalog.data_as_of(con), traffic=stored_traffic(con) or TrafficProfile())
+                as_of=catalog.data_as_of(con), traffic=stored_traffic(con) or TrafficProfile(),
+                stale={h.source: h.stale for h in source_health(con) if h.stale})
 
 
 class Renderer:
@@ -223,6 +226,8 @@ class Renderer:
         reviewed_text = (f"Last reviewed: {reviewed.isoformat()}, the latest run that fetched every source this page "
                          f"depends on ({sources}) successfully." if reviewed else
                          f"Last reviewed: not yet; no run has fetched every source this page depends on ({sources}).")
+        reviewed_text += "".join(f" Stale source: {s}, {why}." for s, why in sorted(plan.stale.items())
+                                 if s in facts.contributing_sources)
         return self.env.get_template("model.html").render(
             title=f"{facts.name}: specs, prices and sources", root="../", as_of=self.as_of_text,
             name=facts.name, model_id=model_id, vendor=facts.vendor, family=facts.family, aliases=row.aliases,
@@ -399,12 +404,12 @@ def _build(con, out: Path, selection: str, config: Path | None, base_url: str,
     for r in plan.rows:
         m = r.model_id
         key = _key("model", m, plan.slugs[m], r.summary_hash, plan.digests.get(m), plan.reviewed.get(m), as_of_day,
-                   r.aliases, sorted(partners.get(m, [])), traffic)
+                   r.aliases, sorted(partners.get(m, [])), traffic, sorted(plan.stale.items()))
         pages.append((plan.model_href(m), key, ("model", (m,))))
     for (a, b), why in sorted(plan.pairs.items()):
         content_hash, reviewed = plan.pair_rows.get((a, b), (None, None))
         key = _key("pair", a, b, plan.slugs[a], plan.slugs[b], names[a], names[b], content_hash, reviewed,
-                   plan.digests.get(a), plan.digests.get(b), why, as_of_day, traffic)
+                   plan.digests.get(a), plan.digests.get(b), why, as_of_day, traffic, sorted(plan.stale.items()))
         pages.append((plan.pair_href(a, b), key, ("pair", (a, b))))
 
     def reusable(path: str, key: str) -> bool:
