@@ -6,6 +6,7 @@ provider as they state it.
 import pytest
 
 from pipeline import curated
+from pipeline.identity import families
 from pipeline.identity import (AliasEntry, AliasFile, ProviderFile, SourceId, alias_file, key, parse,
                                provider_file, provider_for, resolve_ids)
 
@@ -184,11 +185,13 @@ def test_a_name_in_its_vendors_own_words_founds_a_model_at_one_provider():
                  "hermes-medium",                  # a serving word last
                  "qwen3.5-27b-writer-derestricted"):  # a community fine-tune
         assert resolve_ids([SourceId("modelsdev", "nano-gpt", name)], []).models == {}, name
-    # a spelling of a model founded already stays unresolved rather than found a duplicate
+    # a dated spelling of a model founded already is its snapshot, listed by one reseller: one model
+    # with it once the family rules apply (pipeline/identity/families.py), never an unresolved id
     ids = [SourceId("openrouter", "openrouter", "z-ai/glm-4-air"), SourceId("modelsdev", "nano-gpt", "glm-4-air-0111")]
     identity = resolve_ids(ids, [])
+    identity = families.apply(identity, families.families({m.model_id: m.tier for m in identity.models.values()}, {}))
     assert set(identity.models) == {"z-ai/glm-4-air"}
-    assert _by_id(identity)["modelsdev", "nano-gpt", "glm-4-air-0111"].method == "unresolved"
+    assert _by_id(identity)["modelsdev", "nano-gpt", "glm-4-air-0111"].model_id == "z-ai/glm-4-air"
 
 
 def test_a_catalogue_of_weights_founds_sized_models_by_their_repo_names():

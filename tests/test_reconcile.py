@@ -274,8 +274,8 @@ def test_every_conflict_candidate_on_2026_08_cites_a_current_document(august):
         WHERE x.url IS NULL OR x.as_of IS NULL
            OR NOT EXISTS (SELECT 1 FROM current_documents d WHERE d.source = x.source AND d.url = x.url)
         LIMIT 5""")
-    assert rows(august, "SELECT count(DISTINCT category) FROM conflicts") == [(3,)], \
-        "disagreements, implausible values and ambiguous ids are all checked"
+    assert rows(august, "SELECT count(DISTINCT category) FROM conflicts") == [(4,)], \
+        "disagreements, implausible values, ambiguous ids and moving aliases are all checked"
     assert uncited == []
 
 

@@ -20,13 +20,12 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from pipeline.identity.names import LOOSE_ENDINGS, SIZE_WORD, key, parse
+from pipeline.identity.names import LOOSE_ENDINGS, SIZE_WORD, SNAPSHOT_DATE, key, parse
 from pipeline.identity.providers import provider_for
 from pipeline.identity.resolver import Identity, SourceId
 
 # A snapshot's date suffix: -YYYY-MM-DD, -YYYYMMDD, -MMDD, -YYMM.
-DATED = re.compile(r"^(?P<stem>.+?)-(?P<date>20\d{2}-(?:0[1-9]|1[0-2])-[0-3]\d|20\d{2}(?:0[1-9]|1[0-2])[0-3]\d"
-                   r"|(?:0[1-9]|1[0-2])[0-3]\d|2[3-9](?:0[1-9]|1[0-2]))$")
+DATED = re.compile(rf"^(?P<stem>.+?)-(?P<date>{SNAPSHOT_DATE})$")
 FACTS = ("release_date", "context_window", "max_output_tokens", "input_modalities", "output_modalities")
 LIMIT_TOLERANCE = 0.03  # 128,000 and 131,072 are both "128K"
 
@@ -133,10 +132,20 @@ def families(models: dict[str, int], facts: dict[str, dict[str, set[str]]],
             kept = min((undated, snapshot), key=lambda m: (m not in curated, models[m], m != undated))
             out.append(Family(undated, (snapshot,), "merged",
                               "the only snapshot any source lists, and no source states a different model fact", kept))
-            if (latest := f"{undated}-latest") in models and latest not in curated:
-                out.append(Family(latest, (kept,), "merged", "the '-latest' name of a model with one snapshot", kept,
-                                  "alias_target"))
-    return out + _instruct_twins(models, facts, by_key, curated)
+    return out + _latest_aliases(models, out) + _instruct_twins(models, facts, by_key, curated)
+
+
+def _latest_aliases(models: dict[str, int], found: list[Family]) -> list[Family]:
+    """A '-latest' name founded as a model of its own beside a family is a moving alias of it: no
+    source here states which release it serves, so it is compared with none of them."""
+    out = []
+    for f in found:
+        latest = f"{f.undated}-latest"
+        if latest in models:
+            names = [f.kept] if f.decision == "merged" else sorted({f.undated, *f.snapshots})
+            out.append(Family(latest, tuple(names), "alias", "a '-latest' name: a moving alias; no source states "
+                              "which release it serves"))
+    return out
 
 
 def alias_targets(models: dict[str, int], facts: dict[str, dict[str, set[str]]], moving: set[str]) -> list[Family]:

@@ -30,6 +30,9 @@ LOOSE_ENDINGS = ("instruct", "it")
 REGION = re.compile(r"(?:us|eu|apac|ap|au|jp|ca|sa|me|af|il|mx|in|uk|global|regional)(?:-gov)?(?:-[a-z]+)*(?:-\d+)?"
                     r"|\d+-(?:month|year)-commitment")
 DATE = re.compile(r"-(?:\d{8}|\d{4}-\d{2}-\d{2})$")
+# Any snapshot's date suffix, the short forms too: -YYYY-MM-DD, -YYYYMMDD, -MMDD, -YYMM.
+SNAPSHOT_DATE = (r"20\d{2}-(?:0[1-9]|1[0-2])-[0-3]\d|20\d{2}(?:0[1-9]|1[0-2])[0-3]\d"
+                 r"|(?:0[1-9]|1[0-2])[0-3]\d|2[3-9](?:0[1-9]|1[0-2])")
 SOURCE_RANK = {"openrouter": 0, "modelsdev": 1, "huggingface": 2}
 
 
@@ -161,7 +164,7 @@ AFTER_SIZE = re.compile(r"instruct|it|chat|base|hf|v\d+(?:[.p]\d+)*|a\d+(?:[.p]\
 
 # A word a vendor's own model names are made of: a number or version ('4.5', 'v2', 'x1', 'k2', 'r1',
 # '4.1v'), a size or context length, a date, or a tier word.
-VENDOR_WORD = re.compile(r"[a-z]?\d+(?:\.\d+)?[a-z]?|(?:\d+x)?\d+(?:[.p]\d+)?[bk]|x|"
+VENDOR_WORD = re.compile(r"[a-z]?\d+(?:[.p]\d+)?[a-z]?|(?:\d+x)?\d+(?:[.p]\d+)?[bk]|x|"
                          r"flash|flashx|pro|plus|turbo|turbos|mini|air|airx|lite|max|large|medium|small|nano|"
                          r"vision|vl|coder|instruct|chat|thinking|preview|exp|audio|omni|text|zero")
 CATALOGUE_FOLDER = re.compile(r"(?:^|/)accounts/[^/]+/models/")

@@ -8,9 +8,12 @@ from dataclasses import dataclass, field
 
 from pipeline.identity.aliases import AliasEntry, alias_file
 from pipeline.identity.names import (CATALOGUE_FOLDER, DATE, LOOSE_ENDINGS, LOOSE_SUFFIXES, LOOSE_WORD, SIZE_WORD,
-                                     SOURCE_RANK, VENDOR_WORD, ParsedId, Vendors, _norm, _prefixes, _specific,
+                                     SNAPSHOT_DATE, SOURCE_RANK, VENDOR_WORD, ParsedId, Vendors, _norm, _prefixes, _specific,
                                      default_vendors, key, names_weights, parse)
 from pipeline.identity.providers import provider_file, provider_for
+
+# A dated snapshot's name: the undated name and a date suffix of any form.
+SNAPSHOT = re.compile(rf"^(?P<stem>.+?)-(?:{SNAPSHOT_DATE})$")
 
 @dataclass(frozen=True)
 class SourceId:
@@ -396,8 +399,8 @@ class _Resolver:
                 groups[family, key(p.slug)].append(i)
         for (family, k), members in sorted(groups.items()):
             providers = {provider_for(i.source, i.provider_id).provider_id for i in members}
-            dated = DATE.search(self.parsed[members[0]].slug)
-            snapshot = dated and self.index.match([key(DATE.sub("", self.parsed[members[0]].slug))], family, set())
+            dated = SNAPSHOT.match(self.parsed[members[0]].slug)
+            snapshot = dated and self.index.match([key(dated["stem"])], family, set())
             if len(providers) >= 2 or snapshot or self.catalogued_weights(members[0]) or self.vendor_worded(members[0]):
                 for i in sorted(members, key=lambda i: (i.source, i.provider_id, i.source_id)):
                     self.anchor(i, 6, family)
@@ -413,7 +416,10 @@ class _Resolver:
             return False
         words = slug.split("-")
         stem = key("-".join(words[:next(n for n, w in enumerate(words) if SIZE_WORD.fullmatch(w)) + 1]))
-        return not any(k.startswith(stem) for k in self.before_tier6)  # two repos of one catalogue: two models
+        # a longer name founded past the size is the repo this one spells short; the base repo's own
+        # name, or this name with words after it (a '-lora' fine-tune), is another model
+        full = key(slug)
+        return not any(k.startswith(stem) and k != stem and not k.startswith(full) for k in self.before_tier6)
 
     def vendor_worded(self, i: SourceId) -> bool:
         """Whether a name at one provider is spelled only in its vendor's naming words: the family,
