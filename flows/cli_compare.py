@@ -80,13 +80,15 @@ def compare(
 ) -> None:
     """Print the comparison record of two models: verdict, figures, specs, capabilities, sources."""
     from pipeline.record.render import render
-    from warehouse.records import pair_record
+    from warehouse.records import not_comparable, pair_record
 
     con = _open("compare", db)
     try:
         a, b = _resolve("compare", con, model_a), _resolve("compare", con, model_b)
         if a == b:
             raise _fail("compare", f"{model_a!r} and {model_b!r} are the same model ({a})")
+        if why := not_comparable(con, a, b):
+            raise _fail("compare", why)
         record = pair_record(con, a, b, _traffic("compare", con, input_tokens, output_tokens, blend))
     finally:
         con.close()
@@ -110,7 +112,7 @@ def export(
     """Export the warehouse tables (via DuckDB COPY) or comparison pages plus an index page; or, with
     --to, every analyst table into a database or Parquet dataset through dlt (docs/export.md)."""
     from warehouse.export import PageError, export_pages, export_tables, pairs_of
-    from warehouse.records import last_reviewed
+    from warehouse.records import last_reviewed, not_comparable
 
     if to:
         if fmt or out:
@@ -137,6 +139,8 @@ def export(
                 if len(names) != 2:
                     raise _fail("export", f"--pair takes two models as A,B; got {spec!r}")
                 a, b = (_resolve("export", con, n.strip()) for n in names)
+                if why := not_comparable(con, a, b):
+                    raise _fail("export", why)
                 pairs.append((a, b, last_reviewed(con, a, b)))
             pairs = list(dict.fromkeys(pairs))
             traffic = _traffic("export", con, input_tokens, output_tokens, blend)

@@ -114,3 +114,32 @@ def test_2026_08_kind_conflicts_cite_their_documents(august):
     assert {"source": "litellm", "value": "chat (mode)"}.items() <= next(
         c for c in embed[1] if c["source_id"] == "vercel_ai_gateway/mistral/mistral-embed").items()
     assert all(c["url"] and c["as_of"] for _, _, cands in rows for c in cands)
+
+
+def test_compare_and_export_refuse_two_kinds_and_a_moving_alias_with_its_snapshot(tmp_path):
+    import typer
+    from typer.testing import CliRunner
+
+    from flows.cli_compare import register
+    from tests.comparison_helpers import demo_warehouse
+
+    db = tmp_path / "w.duckdb"
+    con = demo_warehouse(db)  # the demo refresh: gpt-4o is a moving alias of three snapshots
+    assert con.execute("SELECT alias_candidates FROM models WHERE model_id = 'openai/gpt-4o'").fetchone()[0] == [
+        "openai/gpt-4o-2024-05-13", "openai/gpt-4o-2024-08-06", "openai/gpt-4o-2024-11-20"]
+    con.execute("UPDATE models SET kind = 'embedding' WHERE model_id = 'qwen/qwen2-7b-instruct'")  # as if it were one
+    con.close()
+    app = typer.Typer()
+    register(app)
+
+    def run(*args):
+        return CliRunner().invoke(app, [*args, "--db", str(db)])
+
+    alias = run("compare", "openai/gpt-4o", "openai/gpt-4o-2024-11-20")
+    assert alias.exit_code == 2 and "moving alias that may name openai/gpt-4o-2024-11-20" in alias.stderr
+    kinds = run("compare", "qwen/qwen2-7b-instruct", "mistralai/mistral-small-2603")
+    assert kinds.exit_code == 2 and "of kind embedding" in kinds.stderr and "of kind chat" in kinds.stderr
+    pages = run("export", "--format", "md", "--out", str(tmp_path / "out"), "--pair",
+                "qwen/qwen2-7b-instruct,mistralai/mistral-small-2603")
+    assert pages.exit_code == 2 and "one kind only" in pages.stderr
+    assert run("compare", "openai/gpt-4o", "mistralai/mistral-small-2603").exit_code == 0

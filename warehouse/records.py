@@ -39,6 +39,21 @@ class ModelNotFound(LookupError):
         super().__init__(f"{name!r} {what} {', '.join(matches) if matches else '(nothing similar)'}")
 
 
+def not_comparable(con: duckdb.DuckDBPyConnection, a: str, b: str) -> str | None:
+    """Why two models are not compared (None when they are): one is another's moving alias, or
+    they are of two kinds (models.kind: a chat model is never compared with a speech model)."""
+    rows = dict(con.execute("SELECT model_id, {'kind': kind, 'names': alias_candidates} FROM models "
+                            "WHERE model_id IN (?, ?)", [a, b]).fetchall())
+    ka, kb = (rows.get(m, {}).get("kind") for m in (a, b))
+    if b in (rows.get(a, {}).get("names") or []) or a in (rows.get(b, {}).get("names") or []):
+        return f"{a} is a moving alias that may name {b} (or the other way round): a model is not compared with its own names"
+    if ka != kb or ka is None:
+        what = lambda k: (k or "unknown").replace("_", " ")  # noqa: E731
+        return (f"{a} is of kind {what(ka)} and {b} of kind {what(kb)}: versus compares models of one kind only "
+                "(models.kind)")
+    return None
+
+
 def resolve_model(con: duckdb.DuckDBPyConnection, name: str) -> str:
     """Canonical id for a canonical id, an alias (a source's own id) or a display name (any case)."""
     if con.execute("SELECT 1 FROM models WHERE model_id = ?", [name]).fetchone():
