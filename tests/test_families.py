@@ -173,3 +173,16 @@ def test_2026_08_alias_kinds_and_the_snapshots_route(august):
     assert august.execute("""SELECT model_id, alias_kind FROM model_aliases
                              WHERE source = 'litellm' AND source_id = 'azure/us/gpt-4o-mini-2024-07-18'""").fetchall() \
         == [("openai/gpt-4o-mini", "snapshot")]
+
+
+def test_2026_08_one_model_under_two_ids_and_a_variant_that_must_match(august):
+    """'Routes are routes' (issue 17): OpenRouter's deepseek/deepseek-chat-v3.1 is the model it names
+    "DeepSeek V3.1"; iFlow's qwen3-235b, which iFlow names "Qwen3-235B-A22B", is the hybrid model,
+    not Instruct-2507 (Vercel's qwen-3-235b, named "Qwen3 235B A22B Instruct 2507", is)."""
+    def model_of(source, provider, source_id):
+        return august.execute("SELECT model_id FROM model_aliases WHERE source = ? AND provider_id = ? AND source_id = ?",
+                              [source, provider, source_id]).fetchall()
+    assert model_of("openrouter", "openrouter", "deepseek/deepseek-chat-v3.1") == [("deepseek/deepseek-v3.1",)]
+    assert august.execute("SELECT count(*) FROM models WHERE model_id = 'deepseek/deepseek-chat-v3.1'").fetchone() == (0,)
+    assert model_of("modelsdev", "iflowcn", "qwen3-235b") == [("qwen/qwen3-235b-a22b",)]
+    assert model_of("modelsdev", "vercel", "alibaba/qwen-3-235b") == [("qwen/qwen3-235b-a22b-instruct-2507",)]
