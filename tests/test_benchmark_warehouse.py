@@ -194,4 +194,4 @@ def test_august_pairs_share_benchmark_rows_with_sources(august, shared_snapshots
     names = lambda m: {b["name"] for b in catalogue[m].get("benchmarks") or []}  # noqa: E731
     assert "SWE-Bench Pro" in names("anthropic/claude-sonnet-4-5") - names("google/gemini-2.5-pro")
     assert "SWE-Bench Pro (public set)" in r.benchmarks.only_b
-    assert "Only Claude Sonnet 4.5 (latest) is evaluated on SWE-Bench Pro (public set)." in to_markdown(r)
+    assert "Only Claude Sonnet 4.5 is evaluated on SWE-Bench Pro (public set)." in to_markdown(r)

@@ -18,7 +18,7 @@ from typing import NamedTuple
 import duckdb
 import pyarrow as pa
 
-from pipeline import benchmarks, identity, leaderboard_names, reconcile as rules
+from pipeline import benchmarks, display_names, identity, leaderboard_names, reconcile as rules
 from pipeline.identity import families, kinds
 
 
@@ -96,6 +96,7 @@ def reconcile(con: duckdb.DuckDBPyConnection, run_id: int, now: datetime) -> Rec
 
     tables = _inputs(result, ids, run_id, now, found_families)
     tables["_kind_evidence"], tables["_model_kinds"] = _kinds(con, result)
+    tables["_display_names"] = _display_names(con, result)
     for name, table in tables.items():
         con.register(name, table)
     con.execute("BEGIN TRANSACTION")
@@ -234,6 +235,18 @@ ORDER BY ALL
 KIND_EVIDENCE = pa.schema([("model_id", pa.string()), ("source", pa.string()), ("provider_id", pa.string()),
                            ("source_id", pa.string()), ("kind", pa.string()), ("basis", pa.string()),
                            ("url", pa.string()), ("as_of", pa.string())])
+
+
+def _display_names(con: duckdb.DuckDBPyConnection, result: identity.Identity) -> pa.Table:
+    """Each name a source states, as shown (`pipeline.display_names.display_name`; `model_id` NULL),
+    and each model's name from its id (`name` NULL) for a model no source names."""
+    stated = {n for (r,) in con.execute("SELECT DISTINCT value_text FROM current_observations "
+                                        "WHERE field = 'name' AND value_text IS NOT NULL").fetchall()
+              for n in (r, display_names.VENDOR_PREFIX.sub("", r))}  # as 21_inputs.sql may have cut it
+    return pa.Table.from_pylist(
+        [{"name": n, "model_id": None, "display": display_names.display_name(n)} for n in sorted(stated)]
+        + [{"name": None, "model_id": m, "display": display_names.id_name(m)} for m in result.models],
+        schema=pa.schema([("name", pa.string()), ("model_id", pa.string()), ("display", pa.string())]))
 
 
 def _kinds(con: duckdb.DuckDBPyConnection, result: identity.Identity) -> tuple[pa.Table, pa.Table]:

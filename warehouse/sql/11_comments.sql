@@ -9,7 +9,7 @@ COMMENT ON COLUMN providers.kind IS 'vendor, cloud, inference_host or aggregator
 
 COMMENT ON TABLE models IS 'One row per canonical model; each value chosen by pipeline/precedence.yaml from the sources, traceable in lineage, disagreements in conflicts.';
 COMMENT ON COLUMN models.model_id IS 'Canonical id, vendor/name, as OpenRouter spells it where it lists the model (mistralai/mistral-small-2603).';
-COMMENT ON COLUMN models.name IS 'Display name (the catalogue''s or the vendor''s; the id when no source names it).';
+COMMENT ON COLUMN models.name IS 'Display name: a name a source states for the model''s own id (catalogue, vendor, aggregator, card, then provider), without a listing''s annotations (pipeline/display_names.py); the id without its vendor when no source names it.';
 COMMENT ON COLUMN models.vendor IS 'Canonical vendor namespace (pipeline/aliases.yaml vendors), e.g. mistralai.';
 COMMENT ON COLUMN models.kind IS 'What the model is (pipeline/identity/kinds.py): chat, embedding, rerank, speech_to_text, text_to_speech, image_generation, video, realtime_audio, moderation, ocr, search, evaluation; NULL when no source states one. Comparisons pair models of one kind only.';
 COMMENT ON COLUMN models.kind_basis IS 'What decided the kind: mode (LiteLLM''s mode), modalities (stated input and output modalities) or name (the id''s own words: embed, whisper, tts, realtime...). Disagreements are in conflicts, field kind.';

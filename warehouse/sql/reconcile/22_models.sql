@@ -1,10 +1,20 @@
 -- Reconcile, step 2: models and model_capabilities, one value per field by precedence.yaml.
 -- Candidates: observations whose class the field's rule names. A source stating several of the
 -- fields a column reads (`from`) counts once, with the first.
+-- A name is read without its listing's annotations (pipeline/display_names.py: 'Claude Sonnet 4.5
+-- (latest)' is Claude Sonnet 4.5's name).
 CREATE OR REPLACE TEMP TABLE _candidates AS
+WITH o AS (
+    SELECT o.* REPLACE (CASE WHEN d.name IS NOT NULL THEN d.display ELSE o.value_text END
+                        AS value_text)
+    FROM _obs o LEFT JOIN _display_names d ON o.field = 'name' AND d.name = o.value_text),
+o2 AS (
+    SELECT * REPLACE (CASE WHEN field = 'name' THEN lower(trim(value_text)) ELSE txt END AS txt,
+                      CASE WHEN field = 'name' THEN value_text ELSE value END AS value)
+    FROM o WHERE field <> 'name' OR value_text IS NOT NULL)
 SELECT f.target, f.column_name, f.kind, f.rank, f.decides, f.conflicts, f.order_text, o.*,
        coalesce(s.source_rank, 99) AS source_rank
-FROM _obs o
+FROM o2 o
 JOIN _field_rules f ON f.field = o.field AND f.class = o.class
 LEFT JOIN _source_rank s ON s.source = o.source
 QUALIFY f.field_rank = min(f.field_rank) OVER (
@@ -16,14 +26,17 @@ QUALIFY f.field_rank = min(f.field_rank) OVER (
 -- then the source order, then the value more candidates of any class state (one source's
 -- entries split evenly, as two gateways' entries in models.dev can be, are settled by the other
 -- listings, not by value order), then a figure a source states over one it only implies in a name
--- ('119B A6B'), then the value itself (so a run is deterministic).
+-- ('119B A6B'), then the value itself (so a run is deterministic). A name is first the one a
+-- deciding class lists under the model's own id: another id's name is the alias's or the
+-- reseller's ('DeepSeek Chat' is deepseek-chat's, not DeepSeek V3.2's).
 CREATE OR REPLACE TEMP TABLE _chosen AS
 SELECT * FROM (
     SELECT *, count(DISTINCT witness) OVER (PARTITION BY target, model_id, column_name, class, txt) AS support,
               count(*) OVER (PARTITION BY target, model_id, column_name, txt) AS overall_support
     FROM _candidates)
 QUALIFY row_number() OVER (PARTITION BY target, model_id, column_name
-                           ORDER BY rank, exact_id DESC, support DESC, source_rank, overall_support DESC,
+                           ORDER BY CASE WHEN column_name = 'name' THEN NOT (decides AND exact_id) END,
+                                    rank, exact_id DESC, support DESC, source_rank, overall_support DESC,
                                     coalesce(note LIKE '%title names%', false), txt, source_id, source_provider_id) = 1;
 
 -- Every candidate judged against the chosen value: `agrees` within the field kind's tolerance,
@@ -64,7 +77,7 @@ WITH v AS (
     LEFT JOIN _model_families f ON f.undated_model_id = m.model_id AND f.decision = 'alias'
     GROUP BY m.model_id, m.vendor)
 SELECT * REPLACE (
-    coalesce(name, model_id) AS name,
+    coalesce(name, (SELECT display FROM _display_names d WHERE d.model_id = v.model_id)) AS name,  -- else the id's words
     -- plausibility: an output limit above the context window it goes with is left out
     CASE WHEN _output_above_context(max_output_tokens, context_window) THEN NULL
          ELSE max_output_tokens END AS max_output_tokens)
