@@ -21,11 +21,13 @@ AIDER_FILE = "aider/polyglot_leaderboard.yml"
 
 
 def snapshot_copy(dest: Path, sources: set[str], bodies: dict[str, bytes] | None = None,
-                  rewrite_manifest: bool = True, as_of: dict[str, str] | None = None) -> Path:
+                  rewrite_manifest: bool = True, as_of: dict[str, str] | None = None,
+                  base: Path = DEMO_SNAPSHOT) -> Path:
     """`dest` holding the demo snapshot's files of `sources`, each file named in `bodies` replaced by
     those bytes, each named in `as_of` dated so; the manifest is rewritten from the files (sha256,
-    bytes) unless `rewrite_manifest` is False, when it keeps the demo's own sha256 and bytes."""
-    snapshot = Snapshot(DEMO_SNAPSHOT)
+    bytes) unless `rewrite_manifest` is False, when it keeps the demo's own sha256 and bytes. `base`:
+    another snapshot to copy from."""
+    snapshot = Snapshot(base)
     entries = []
     for entry in snapshot.manifest.sources:
         top = entry.file.split("/")[0]
