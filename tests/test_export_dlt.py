@@ -316,6 +316,30 @@ def test_export_killed_mid_load_then_rerun_equals_a_clean_export(demo_pair, post
         assert dest.rows(db, table) == clean.rows(db, table) == warehouse_rows(db, table), table
 
 
+@pytest.mark.parametrize("kind", ["duckdb", "file"])
+def test_export_interrupted_by_sigkill_then_rerun_equals_the_warehouse(demo_pair, kind, tmp_path):
+    """DuckDB and Parquet: killed as soon as dlt's normalized load package exists (loading or about
+    to), the rerun completes it and sends what changed; no duplicate keys, rows as the warehouse's."""
+    early, both = demo_pair
+    dest = Destination(kind, tmp_path)
+    db = _at(tmp_path, early)
+    export_to(db, dest.url)
+    shutil.copy(both, db)
+    proc = _versus("export", "--db", str(db), "--to", dest.url)
+    deadline = time.monotonic() + 120
+    while not any(working_dir(db).glob("*/load/normalized/*")) and proc.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(10)
+    assert proc.returncode == -signal.SIGKILL  # killed before it finished
+    export_to(db, dest.url)
+    for table in KEYS:
+        keys = dest.query(f"SELECT versus_key FROM {dest._t(table)} GROUP BY 1 HAVING count(*) > 1")
+        assert not keys, table
+        assert dest.rows(db, table) == warehouse_rows(db, table), table
+
+
 def _waiting_on_lock(server, database: str) -> bool:
     con = server.connect(database)
     try:

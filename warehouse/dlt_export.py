@@ -384,6 +384,13 @@ def _finish_interrupted(pipeline, rows_dir: Path, pending_dir: Path) -> bool:
     """Complete what an interrupted export left: dlt's pending load packages first, then, if the
     package the pending rows were written for is loaded, those rows become the compared ones."""
     resumed = False
+    # Killed between dlt's (atomic) move of a normalized package and its removal of the extracted
+    # one: the normalized package is whole, the extracted copy would be normalized twice.
+    work = Path(pipeline.working_dir)
+    for extracted in (work / "normalize" / "extracted").glob("*"):
+        if (work / "load" / "normalized" / extracted.name).is_dir():
+            shutil.rmtree(extracted)
+            shutil.rmtree(work / "load" / "new" / extracted.name, ignore_errors=True)
     if pipeline.has_pending_data:
         pipeline.normalize()
         pipeline.load(raise_on_failed_jobs=True)
