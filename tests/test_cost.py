@@ -362,6 +362,10 @@ def test_a_retired_route_is_never_priced(con):
     assert route_costs(con, "mistralai/mistral-large-2407", Usage(input_tokens=1_000, output_tokens=10), "azure") == []
     _write_profiles(con)
     assert not con.execute("SELECT * FROM comparison_route_profile_costs() WHERE provider_id = 'azure'").fetchall()
-    # OpenRouter's live route is priced (its input price only: the output part is unknown)
+    # OpenRouter's live route is priced (its input price only: the output part is unknown; this
+    # hand-built warehouse states no context window either)
     (live,) = route_costs(con, "mistralai/mistral-large-2407", Usage(input_tokens=1_000, output_tokens=10))
-    assert live.facts.provider_id == "openrouter" and live.cost.unknown_components == ["output"]
+    assert live.facts.provider_id == "openrouter" and live.cost.unknown_components[0] == "output"
+    assert live.cost.unknown_components[1:] == [
+        "context window unknown: no source states this route's or the model's, so whether a 1,000-token prompt "
+        "fits is unknown"]

@@ -5,7 +5,9 @@ A route is an active preferred offering (one per provider and variant). Its pric
 preferred current, in-force, all-day rows of that model, provider and variant, whichever source
 states them. Its context windows are those its sources state: a prompt above every stated
 window does not fit (the cost is unknown, saying so); a prompt above some of them only is priced,
-and the disagreement is noted.
+and the disagreement is noted. A route whose sources state no window is bounded by the model's
+(`models.context_window`); where neither is known, whether any prompt fits is unknown, and so is
+the cost.
 """
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ class RouteFacts:
     variant: str | None
     rows: list[PriceRow] = field(default_factory=list)
     context_windows: dict[str, int] = field(default_factory=dict)  # source -> the largest window it states
+    model_context_window: int | None = None  # the model's: the bound where no source states the route's
 
     @property
     def free_tier(self) -> bool:
@@ -50,6 +53,7 @@ class RouteCost:
 
 ROUTES_SQL = """
 SELECT o.model_id, o.provider_id, coalesce(p.name, o.provider_id), o.route, o.source, o.variant,
+       (SELECT m.context_window FROM models m WHERE m.model_id = o.model_id) AS model_window,
        (SELECT list({'source': g.source, 'context_window': g.context_window} ORDER BY g.source)
         FROM offerings g WHERE g.active AND g.model_id = o.model_id AND g.provider_id = o.provider_id
           AND g.variant IS NOT DISTINCT FROM o.variant AND g.context_window IS NOT NULL) AS windows
@@ -85,12 +89,14 @@ def routes_of(con: duckdb.DuckDBPyConnection, model_ids: list[str],
             component=component, service_tier=tier, threshold_tokens=threshold, threshold_inclusive=inclusive,
             usd_per_mtok=usd, source=source, route=route))
     out: dict[str, list[RouteFacts]] = defaultdict(list)
-    for model, provider, name, route, source, variant, windows in con.execute(ROUTES_SQL, params).fetchall():
+    for model, provider, name, route, source, variant, model_window, windows in con.execute(
+            ROUTES_SQL, params).fetchall():
         stated: dict[str, int] = {}
         for w in windows or []:  # a source listing the route twice: its larger window
             stated[w["source"]] = max(stated.get(w["source"], 0), w["context_window"])
         out[model].append(RouteFacts(provider_id=provider, provider=name, route=route, source=source, variant=variant,
-                                     rows=rows.get((model, provider, variant), []), context_windows=stated))
+                                     rows=rows.get((model, provider, variant), []), context_windows=stated,
+                                     model_context_window=model_window))
     return out
 
 
@@ -99,6 +105,18 @@ def cost_route(facts: RouteFacts, usage: Usage) -> RouteCost:
     cost = price(facts.rows, usage)
     notes: list[str] = []
     windows = facts.context_windows
+    if not windows:
+        bound = facts.model_context_window
+        if bound is None:
+            reason = ("context window unknown: no source states this route's or the model's, so whether "
+                      f"a {usage.input_tokens:,}-token prompt fits is unknown")
+        elif bound < usage.input_tokens:
+            reason = (f"context window: a {usage.input_tokens:,}-token prompt is above the model's "
+                      f"{bound:,}-token window (no source states this route's)")
+        else:
+            return RouteCost(facts=facts, cost=cost, notes=notes)
+        return RouteCost(facts=facts, notes=notes, cost=cost.model_copy(
+            update={"usd": None, "unknown_components": [*cost.unknown_components, reason]}))
     if windows:
         below = {s: w for s, w in windows.items() if w < usage.input_tokens}
         if below and len(below) == len(windows):
@@ -139,8 +157,14 @@ def profile_sides(routes: list[RouteFacts], profile_list: list[Profile] | None =
         if low is not None:
             out.append((profile, ProfileSide(usd=low, providers=sorted({c.facts.provider_id for c in at}))))
             continue
-        missing = Counter(m if not m.startswith("context window") else "a context window that fits the prompt"
-                          for c in costs for m in c.cost.unknown_components)
+        missing = Counter(_reason(m) for c in costs for m in c.cost.unknown_components)
         reasons = [m for m, _ in sorted(missing.items(), key=lambda kv: (-kv[1], kv[0]))[:3]] or ["no priced route"]
         out.append((profile, ProfileSide(unknown=reasons)))
     return out
+
+
+def _reason(unknown: str) -> str:
+    """A route's unknown component as a profile's short reason."""
+    if unknown.startswith("context window unknown"):
+        return "a stated context window"
+    return "a context window that fits the prompt" if unknown.startswith("context window") else unknown

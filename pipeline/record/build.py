@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from pipeline.record import figures as fig
 from pipeline.record.cost import Profile
+from pipeline.reconcile import equivalent
 from pipeline.record.schema import (CAPABILITIES, DECISION_FIT_RULES, LONG_CONTEXT_TOKENS, RAG_CONTEXT_TOKENS, BenchmarkRow,
                                     Benchmarks, BenchmarkScore,
                                     Cheapest, ComparisonRecord, FaqEntry, ModelFacts, OverlapPrice, PriceComparison,
@@ -117,8 +118,10 @@ class _Pair:
         return self._larger_context
 
     def _find_larger_context(self) -> tuple[ModelFacts, ModelFacts] | None:
+        """Two windows the token tolerance (pipeline/precedence.yaml) calls one size, such as
+        128,000 and 131,072 (both 128K), are not a difference."""
         ca, cb = self.fa.context_window, self.fb.context_window
-        if ca is None or cb is None or ca == cb:
+        if ca is None or cb is None or equivalent("tokens", ca, cb):
             return None
         return (self.a, self.b) if ca > cb else (self.b, self.a)
 
@@ -133,6 +136,13 @@ def _providers(m: ModelFacts, ids: list[str]) -> str:
 
 def _ctx(m: ModelFacts) -> str:
     return fig.tokens(m.specs.context_window.value)
+
+
+def _exact_windows(p: _Pair) -> str:
+    """` (A 131,072, B 128,000)` when two windows of one size differ in their exact counts."""
+    if p.fa.context_window == p.fb.context_window:
+        return ""
+    return f" ({p.a.name} {fig.count(p.fa.context_window)}, {p.b.name} {fig.count(p.fb.context_window)})"
 
 
 def _ctx_versus(big: ModelFacts, small: ModelFacts, joiner: str) -> str:
@@ -201,7 +211,7 @@ def tradeoffs(p: _Pair) -> list[str]:
         if unknown:
             out.append(f"Context window is not sourced for {fig.listing(unknown)}; no context comparison is made.")
         else:
-            out.append(f"Both have a {_ctx(p.a)}-token context window.")
+            out.append(f"Both have a {_ctx(p.a)}-token context window{_exact_windows(p)}.")
     for x, _, y in p.sides():
         only = p.only(x)
         if only:
@@ -370,7 +380,8 @@ def faq(p: _Pair) -> list[FaqEntry]:
         answer = (f"{big.name}: {fig.count(big.specs.context_window.value)} tokens against "
                   f"{fig.count(small.specs.context_window.value)} for {small.name}.")
     elif p.fa.context_window is not None and p.fb.context_window is not None:
-        answer = f"Neither: both accept {fig.count(p.fa.context_window)} tokens."
+        answer = (f"Neither: both accept {fig.count(p.fa.context_window)} tokens." if p.fa.context_window == p.fb.context_window
+                  else f"Neither: both accept {fig.tokens(p.fa.context_window)} tokens{_exact_windows(p)}.")
     else:
         unknown = [m.name for m, f, _ in p.sides() if f.context_window is None]
         answer = f"Unknown: no source states the context window of {fig.listing(unknown)}."

@@ -11,6 +11,10 @@ Pure and exact (Decimal). The rules, which `warehouse/sql/30_comparisons.sql` fo
   request then pays that tier's price.
 - A part with tokens whose component the route does not state at that service tier and tier is
   unknown, and so is the cost: it is never priced as 0, at the standard tier, or at a lower tier.
+- A route that offers no caching (none of its rows, at any tier, prices a cache component)
+  bills cached tokens as plain input: each cache part is priced at the input row of its tier,
+  and the breakdown line says so. A route that prices caching somewhere but not at the tier in
+  force leaves the part unknown, as above.
 """
 from __future__ import annotations
 
@@ -96,6 +100,15 @@ class Line(_Frozen):
     usd: Decimal
     source: str | None = None
     route: str | None = None
+    note: str | None = None  # e.g. a cache part billed as input on a route that offers no caching
+
+
+NO_CACHING = "billed as input: no source states that this route offers caching"
+
+
+def offers_caching(rows: Iterable[PriceRow]) -> bool:
+    """Whether any row of the route prices a cache component (at any tier or service tier)."""
+    return any(r.component.startswith("cache") for r in rows)
 
 
 class Cost(_Frozen):
@@ -123,6 +136,8 @@ def missing_label(component: str, service_tier: str, tier: Tier) -> str:
 def price(rows: Iterable[PriceRow], usage: Usage) -> Cost:
     """The cost of `usage` on a route with these price rows (one per component, service tier
     and threshold: the preferred ones)."""
+    rows = list(rows)
+    caching = offers_caching(rows)
     at_tier = [r for r in rows if r.service_tier == usage.service_tier]
     reached = [r for r in at_tier if r.applies(usage.input_tokens)]
     top = max(reached, key=lambda r: r.threshold_tokens, default=None)
@@ -133,13 +148,15 @@ def price(rows: Iterable[PriceRow], usage: Usage) -> Cost:
     for component, tokens in usage.part_tokens().items():
         if not tokens:
             continue
-        row = chosen.get(component)
+        row, note = chosen.get(component), None
+        if row is None and component.startswith("cache") and not caching:
+            row, note = chosen.get("input"), NO_CACHING
         if row is None:
             unknown.append(missing_label(component, usage.service_tier, tier))
             continue
         total = tokens * usage.requests
         lines.append(Line(component=component, tokens=total, usd_per_mtok=row.usd_per_mtok,
-                          usd=row.usd_per_mtok * total / MILLION, source=row.source, route=row.route))
+                          usd=row.usd_per_mtok * total / MILLION, source=row.source, route=row.route, note=note))
     usd = None if unknown else sum((line.usd for line in lines), Decimal(0))
     return Cost(usd=usd, service_tier=usage.service_tier, tier=tier, breakdown=lines, unknown_components=unknown)
 

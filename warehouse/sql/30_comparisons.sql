@@ -158,8 +158,10 @@ CREATE OR REPLACE MACRO comparison_times_as_much(lo, hi) AS CASE
 -- (pipeline/record/cost.py): the prompt picks the highest tier any component states at the
 -- profile's service tier that it passes (strictly above the threshold, or from it when
 -- inclusive); every part with tokens (uncached input, cache read, output) needs its component at
--- that tier and threshold, else the route's cost is unknown (NULL); a prompt above every context
--- window the route's sources state does not fit (NULL).
+-- that tier and threshold, else the route's cost is unknown (NULL); a route that prices no cache
+-- component at all offers no caching and bills cached tokens at its input price; a prompt above
+-- every context window the route's sources state does not fit (NULL); a route whose sources state
+-- none is bounded by the model's window, and where neither is known the cost is unknown (NULL).
 CREATE OR REPLACE MACRO comparison_route_profile_costs() AS TABLE
 WITH routes AS (
     SELECT model_id, provider_id, variant FROM offerings
@@ -181,6 +183,9 @@ priced_routes AS (  -- not a free tier: $0 for both standard base input and outp
 windows AS (
     SELECT model_id, provider_id, variant, max(context_window) AS context_window
     FROM offerings WHERE active AND context_window IS NOT NULL GROUP BY ALL
+),
+caching AS (  -- routes that price a cache component somewhere: the others bill cached tokens as input
+    SELECT DISTINCT model_id, provider_id, variant FROM prices WHERE component LIKE 'cache%'
 ),
 tiers AS (
     SELECT r.model_id, r.provider_id, r.variant, p.profile, coalesce(max(x.threshold_tokens), 0) AS threshold_tokens
@@ -204,18 +209,23 @@ costed AS (
     FROM tiers t
     JOIN comparison_profiles p USING (profile)
     JOIN parts q ON q.profile = t.profile AND q.tokens > 0
+    LEFT JOIN caching k ON k.model_id = t.model_id AND k.provider_id = t.provider_id
+                       AND k.variant IS NOT DISTINCT FROM t.variant
     LEFT JOIN prices x ON x.model_id = t.model_id AND x.provider_id = t.provider_id
                       AND x.variant IS NOT DISTINCT FROM t.variant AND x.service_tier = p.service_tier
-                      AND x.threshold_tokens = t.threshold_tokens AND x.component = q.component
+                      AND x.threshold_tokens = t.threshold_tokens
+                      AND x.component = CASE WHEN q.component LIKE 'cache%' AND k.model_id IS NULL THEN 'input'
+                                             ELSE q.component END
     GROUP BY ALL
 )
 SELECT c.model_id, c.provider_id, c.variant, c.profile,
-       CASE WHEN c.all_stated AND coalesce(w.context_window >= p.input_tokens_per_request, true)
+       CASE WHEN c.all_stated AND coalesce(w.context_window, m.context_window) >= p.input_tokens_per_request
             THEN CAST(c.per_request_micro_usd * p.requests_per_month * 0.000001 AS DECIMAL(38, 15)) END AS usd
 FROM costed c
 JOIN comparison_profiles p USING (profile)
 LEFT JOIN windows w ON w.model_id = c.model_id AND w.provider_id = c.provider_id
-                   AND w.variant IS NOT DISTINCT FROM c.variant;
+                   AND w.variant IS NOT DISTINCT FROM c.variant
+LEFT JOIN models m ON m.model_id = c.model_id;
 
 -- Per tracked model: cheapest figures, routes, capabilities, sources and the summary hash.
 -- model_ids / vendors (lists, or NULL for all) narrow the tracked set; vendors compare lower-case.
