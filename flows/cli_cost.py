@@ -59,7 +59,8 @@ def _route_json(rc, conflicts: dict[str, list[dict]]) -> dict:
         "variant": f.variant, "free_tier": f.free_tier, "usd": _text(cost.usd),
         "unknown_components": cost.unknown_components,
         "breakdown": [{"component": line.component, "tokens": line.tokens, "usd_per_mtok": _text(line.usd_per_mtok),
-                       "usd": _text(line.usd), "source": line.source, "route": line.route} for line in cost.breakdown],
+                       "usd": _text(line.usd), "source": line.source, "route": line.route, "note": line.note}
+                      for line in cost.breakdown],
         "tier": {"service_tier": cost.service_tier, "threshold_tokens": cost.tier.threshold_tokens,
                  "threshold_inclusive": cost.tier.inclusive, "label": cost.tier.label},
         "notes": rc.notes, "conflicts": conflicts.get(entity, []),
@@ -86,8 +87,8 @@ def _table(model_id: str, usage, routes: list[dict], profile: str | None) -> str
     header = ("provider", "route", "source", "usd", "tier", "breakdown")
     rows = [header]
     for r in routes:
-        parts = "; ".join(f"{b['component']} {b['tokens']:,} x ${b['usd_per_mtok']}/1M = ${b['usd']} ({b['source']})"
-                          for b in r["breakdown"])
+        parts = "; ".join(f"{b['component']} {b['tokens']:,} x ${b['usd_per_mtok']}/1M = ${b['usd']} "
+                          f"({', '.join(filter(None, (b['source'], b['note'])))})" for b in r["breakdown"])
         usd = f"${r['usd']}" if r["usd"] is not None else "unknown: " + ", ".join(r["unknown_components"])
         rows.append((r["provider"] + (f" ({r['variant']})" if r["variant"] else ""), r["route"], r["source"], usd,
                      r["tier"]["label"], parts))

@@ -367,5 +367,5 @@ def test_a_retired_route_is_never_priced(con):
     (live,) = route_costs(con, "mistralai/mistral-large-2407", Usage(input_tokens=1_000, output_tokens=10))
     assert live.facts.provider_id == "openrouter" and live.cost.unknown_components[0] == "output"
     assert live.cost.unknown_components[1:] == [
-        "context window unknown: no source states this route's or the model's, so whether a 1,000-token prompt "
-        "fits is unknown"]
+        ("context window unknown: no source states this route's or the model's, so whether a 1,000-token prompt "
+         "fits is unknown")]

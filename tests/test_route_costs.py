@@ -160,3 +160,18 @@ def test_windows_of_one_size_are_not_called_a_difference(august, shared_snapshot
     assert not re.search(r"fits? only|larger context window[:(]|the larger context window", text), text
     (faq,) = [q.answer for q in record.faq if "larger context window" in q.question]
     assert faq.startswith("Neither: both accept 128K tokens") and "131,072" in faq and "128,000" in faq
+
+
+def test_the_route_table_shows_a_cache_price_only_a_price_feed_states_cited(august):
+    """The same route in the record's pricing table: models.dev's listing states no cached-input
+    price, LiteLLM's does ($0.015), so the cell shows LiteLLM's, naming it."""
+    from pipeline.record.render import _pricing_rows
+    from warehouse.records import load_facts
+
+    small = "mistralai/mistral-small-2603"
+    m = load_facts(august, [small])[small]
+    (route,) = [r for r in m.routes if r.provider_id == "mistral"]
+    assert (route.source, route.cache_read_usd_per_mtok, route.cache_read_source) == ("modelsdev", Decimal("0.015"),
+                                                                                      "litellm")
+    (row,) = [r for r in _pricing_rows(m) if r[1] == route.provider]
+    assert row[5] == "$0.015/1M (litellm)"

@@ -289,7 +289,8 @@ def _pricing_rows(m: ModelFacts) -> tuple[tuple, ...]:
         note = ((" (free tier)" if rt.free_tier else "") + (" (disputed)" if rt.disputed else "")
                 + (f" ({rt.deprecation_note})" if rt.deprecating else ""))
         rows.append((m.name, rt.provider, rt.route, _money(rt.input_usd_per_mtok) + note,
-                     _money(rt.output_usd_per_mtok), _money(rt.cache_read_usd_per_mtok),
+                     _money(rt.output_usd_per_mtok),
+                     _money(rt.cache_read_usd_per_mtok) + (f" ({rt.cache_read_source})" if rt.cache_read_source else ""),
                      _source_link(rt.source)))
     return tuple(rows)
 

@@ -171,6 +171,7 @@ class Route(_Part):
     input_usd_per_mtok: Decimal | None = None
     output_usd_per_mtok: Decimal | None = None
     cache_read_usd_per_mtok: Decimal | None = None
+    cache_read_source: str | None = None  # the source stating the cached-input price when the listing does not
     context_window: int | None = None
     disputed: bool = False
     deprecating: bool = False  # a source states it is going away (offerings.status 'deprecating')
