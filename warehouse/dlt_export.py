@@ -236,6 +236,8 @@ def export_to(db: str | Path, url: str, dataset: str = "versus", tables: tuple[s
     rows_dir, pending_dir = workdir / f"{name}.rows", workdir / f"{name}.pending"
     # Every row dlt normalizes names the load that wrote it (`_dlt_load_id`, joining `_dlt_loads`);
     # PostgreSQL's rows arrive by COPY from files DuckDB wrote, which dlt does not rewrite.
+    # dlt's warnings about Arrow hints it reconciled itself are noise here; its errors stay.
+    dlt.config["runtime.log_level"] = "ERROR"
     dlt.config["normalize.parquet_normalizer.add_dlt_load_id"] = _file_format(destination, filesystem) != "csv"
     pipeline = dlt.pipeline(name, destination=destination, dataset_name=dataset, pipelines_dir=str(workdir),
                             progress=None)
