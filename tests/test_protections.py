@@ -160,12 +160,12 @@ def test_status_gives_each_sources_last_success_and_its_age_from_the_runs(tmp_pa
     ]
     with connect(db) as con:
         for run_id, hours, sources in runs:
-            con.execute("INSERT INTO runs VALUES (?, ?, ?, NULL, 'partial')",
+            con.execute("INSERT INTO runs (run_id, started_at, finished_at, snapshot, status) VALUES (?, ?, ?, NULL, 'partial')",
                         [run_id, now - timedelta(hours=hours), now - timedelta(hours=hours) + timedelta(minutes=5)])
             for source, status in sources.items():
                 con.execute("INSERT INTO run_sources VALUES (?, ?, ?, 0, 0, 0, ?, NULL)",
                             [run_id, source, status, None if status == "ok" else f"{source} run {run_id}: {status}"])
-        con.execute("INSERT INTO runs VALUES (5, ?, NULL, NULL, NULL)", [now])  # a run still going: no outcomes
+        con.execute("INSERT INTO runs (run_id, started_at) VALUES (5, ?)", [now])  # a run still going: no outcomes
     table = status_text(db).split("\n\n")[0].splitlines()[1:]
     got = {cells[0]: cells for cells in (re.split(r"\s{2,}", line) for line in table[1:])}
 
@@ -302,7 +302,8 @@ def test_disagreements_are_counted_per_field_and_listed_with_every_candidate(ans
     assert ("litellm", "mistral/mistral-small-2603", str(litellm["max_input_tokens"])) in [
         (r["candidate"]["source"], r["candidate"]["source_id"], r["candidate"]["value"]) for r in context]
     prices = answers("category = 'disagreement' AND field IN")
-    deepseek = {r["field"]: r for r in prices if r["entity"] == "deepseek/deepseek-chat@deepseek"}
+    # the DeepSeek API's deepseek-chat alias is a route of DeepSeek V3.2, the model models.dev links it to
+    deepseek = {r["field"]: r for r in prices if r["entity"] == "deepseek/deepseek-v3.2@deepseek"}
     api = _json("demo/modelsdev/api.json")["deepseek"]["models"]["deepseek-chat"]["cost"]
     lit = _json("demo/litellm/model_prices_and_context_window.json")["deepseek-chat"]
     assert deepseek["input_usd_per_mtok"]["chosen"] == str(D(str(api["input"])))
