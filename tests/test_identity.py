@@ -324,3 +324,15 @@ def test_two_spellings_of_one_model_are_merged_and_two_releases_are_not():
     assert by_id["litellm", "bedrock", "openai.gpt-oss-120b-1:0"].model_id == "openai/gpt-oss-120b"
     sonnets = {m for m in identity.models if m.startswith("anthropic/claude-3-5-sonnet")}
     assert len(sonnets) == 3  # June, October and the undated moving name: never merged into one
+
+
+def test_ids_that_name_nothing_are_unresolved_and_never_folded_into_one_model():
+    """Issue 21, finding 11: 'evilcorp/@sum' and 'evilcorp/../../tmp/pwned' both normalised to an
+    empty name and resolved (rule exact) to one model."""
+    ids = [SourceId("openrouter", "openrouter", "evilcorp/@sum"), SourceId("openrouter", "openrouter", "evilcorp/../../tmp/pwned"),
+           SourceId("openrouter", "openrouter", "evilcorp/real-model-1")]
+    identity = resolve_ids(ids, [])
+    assert set(identity.models) == {"evilcorp/real-model-1"}
+    got = {r.id.source_id: (r.model_id, r.method, r.rule) for r in identity.resolutions}
+    assert got["evilcorp/@sum"] == (None, "unresolved", "names_nothing")
+    assert got["evilcorp/../../tmp/pwned"] == (None, "unresolved", "names_nothing")

@@ -180,7 +180,7 @@ class _Resolver:
         ('deepinfra/Qwen/Qwen3-14B', 'swiss-ai/Apertus-70B-Instruct-2509'). Bare names at other
         providers are tier 6 when at least two providers use the same name (see `corroborated`).
         """
-        if self.vendors.is_router(i.source_id):
+        if self.vendors.is_router(i.source_id) or names_nothing(p):
             return None
         if i.source == "openrouter" and i.provider_id == "openrouter" and p.namespace:
             return 1
@@ -447,6 +447,8 @@ class _Resolver:
         p = self.parsed[i]
         if self.vendors.is_router(i.source_id):
             return Resolution(i, None, "unresolved", "not_a_model", p.variant)
+        if names_nothing(p):
+            return Resolution(i, None, "unresolved", "names_nothing", p.variant)
         method, rule, found, dropped = self.match(i, p)
         if len(found) == 1 and i in self.anchored and rule == "exact":
             method, rule, dropped = self.anchored[i]
@@ -460,6 +462,13 @@ class _Resolver:
         if found:
             return Resolution(i, None, "ambiguous", rule, p.variant, tuple(sorted(found)))
         return Resolution(i, None, "unresolved", "alias target unknown" if alias else None, p.variant)
+
+
+def names_nothing(p: ParsedId) -> bool:
+    """Whether an id's model part has no letter or digit left to name a model by ('evilcorp/@sum',
+    'evilcorp/../../tmp/pwned'): such ids never found, join or match a model, so two of them are
+    never folded into one."""
+    return not re.search(r"[a-z0-9]", key(p.slug))
 
 
 def _route_prefixes(ids: list[SourceId]) -> dict[str, frozenset[str]]:

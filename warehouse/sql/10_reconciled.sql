@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS model_aliases (
     model_id   VARCHAR,            -- NULL: unresolved (or ambiguous, see method)
     method     VARCHAR NOT NULL,   -- link, rule, alias_file, unresolved, ambiguous
     provider_id VARCHAR,           -- the source's provider the id was listed under (NULL: catalogue)
-    rule       VARCHAR,            -- which rule: hugging_face_id, exact, vendor_prefix, rewrite, loose_suffix, undated; not_a_model
+    rule       VARCHAR,            -- which rule: hugging_face_id, exact, vendor_prefix, rewrite, loose_suffix, undated; not_a_model, names_nothing
     variant    VARCHAR,            -- what only tells the route apart: free, us, fp8, ft...
     candidates VARCHAR[]           -- an ambiguous id: the canonical models it matches
 );
