@@ -43,7 +43,7 @@ def test_flow_on_demo_snapshot_loads_everything_and_publishes_an_artifact(first_
         pairs = con.execute("SELECT count(*) FROM comparisons").fetchone()[0]
     assert set(statuses.values()) == {"ok"} and {"modelsdev", "litellm", "openrouter"} <= set(statuses)
     assert models >= 20 and pairs >= models
-    artifact = asyncio.run(_artifact("versus-run-summary"))
+    artifact = asyncio.run(_artifact("versus-run-summary", state.state_details.flow_run_id))  # this run's own
     assert "| litellm | ok |" in artifact.data and "Comparisons:" in artifact.data
     with duckdb.connect() as con:
         exported = con.execute(f"SELECT count(*) FROM '{db.parent / 'exports' / 'comparisons.parquet'}'").fetchone()[0]
