@@ -86,11 +86,7 @@ def reconcile(con: duckdb.DuckDBPyConnection, run_id: int, now: datetime) -> Rec
         result.resolutions = [by_id[i] for i in plain] + [
             leaderboard_names.choose(i, forms, by_id) for i, forms in lookups.items()]
     fact_rows = [(identity.SourceId(s, p, m), f, v) for s, p, m, f, v in con.execute(FACT_SQL).fetchall()]
-    tiers, facts = {m.model_id: m.tier for m in result.models.values()}, families.model_facts(result, fact_rows)
-    curated = frozenset(a.model_id for a in identity.alias_file().aliases) | frozenset(
-        identity.alias_file().hugging_face_repos)
-    found_families = families.families(tiers, facts, curated) + families.alias_targets(
-        tiers, facts, set(identity.alias_file().moving_aliases))
+    found_families = families.decide(result, fact_rows)
     result = families.apply(result, found_families)
     timings["identity"] = time.perf_counter() - started
 

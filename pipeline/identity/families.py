@@ -20,6 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from pipeline.identity.aliases import alias_file
 from pipeline.identity.names import LOOSE_ENDINGS, SIZE_WORD, SNAPSHOT_DATE, key, parse
 from pipeline.identity.providers import provider_for
 from pipeline.identity.resolver import Identity, SourceId
@@ -81,6 +82,17 @@ def _name_dates(names: set[str]) -> set[str]:
     return {"".join(m) for n in names for m in NAME_DATE.findall(n)}
 
 
+def _by_key(models) -> dict[tuple[str, str], str]:
+    """(vendor namespace, matching key of the slug) -> canonical id."""
+    return {(m.split("/", 1)[0], key(m.split("/", 1)[1])): m for m in models}
+
+
+def _differences(a: dict[str, set[str]], b: dict[str, set[str]], fields) -> list[str]:
+    """The stated `fields` two models' sources state differently, as evidence text."""
+    return [f"{f}: {', '.join(sorted(a[f]))} vs {', '.join(sorted(b[f]))}"
+            for f in fields if _differs(f, a.get(f, set()), b.get(f, set()))]
+
+
 def _differs(field: str, a: set[str], b: set[str]) -> bool:
     """Whether two sets of stated values share none (limits within LIMIT_TOLERANCE agree)."""
     if not a or not b:
@@ -96,7 +108,7 @@ def families(models: dict[str, int], facts: dict[str, dict[str, set[str]]],
     `models`: canonical id -> the tier of the anchor that founded it (lower is stronger);
     `curated`: ids the alias file names, kept when merged."""
     snapshots: dict[str, list[str]] = defaultdict(list)
-    by_key = {(m.split("/", 1)[0], key(m.split("/", 1)[1])): m for m in models}
+    by_key = _by_key(models)
     for model_id in sorted(models):
         if (found := dated(model_id)) and found[0] in models:
             snapshots[found[0]].append(model_id)
@@ -106,8 +118,9 @@ def families(models: dict[str, int], facts: dict[str, dict[str, set[str]]],
             name = name.rsplit("/", 1)[-1].lower()
             found = dated(f"{vendor}/{name}")
             undated = found and by_key.get((vendor, key(found[0].split("/", 1)[1])))
-            if undated and by_key.get((vendor, key(name)), f"{vendor}/{name}") not in snapshots[undated]:
-                snapshots[undated].append(by_key.get((vendor, key(name)), f"{vendor}/{name}"))
+            listed = by_key.get((vendor, key(name)), f"{vendor}/{name}")
+            if undated and listed not in snapshots[undated]:
+                snapshots[undated].append(listed)
     out = []
     for undated, dated_ids in sorted(snapshots.items()):
         dated_ids = sorted(dated_ids)
@@ -117,8 +130,7 @@ def families(models: dict[str, int], facts: dict[str, dict[str, set[str]]],
             continue
         snapshot = dated_ids[0]
         a, b = facts.get(undated, {}), facts.get(snapshot, {})
-        differ = [f"{f}: {', '.join(sorted(a[f]))} vs {', '.join(sorted(b[f]))}"
-                  for f in ("repo", *FACTS) if _differs(f, a.get(f, set()), b.get(f, set()))]
+        differ = _differences(a, b, ("repo", *FACTS))
         date = dated(snapshot)[1].replace("-", "")
         if (named := _name_dates(a.get("name", set()))) and not any(date.endswith(d) or date[2:6] == d for d in named):
             differ.append(f"name: {', '.join(sorted(a['name']))} dates another release than {date}")
@@ -152,7 +164,7 @@ def alias_targets(models: dict[str, int], facts: dict[str, dict[str, set[str]]],
     """A moving alias (`moving`: a vendor's API alias, or a '-latest' name) that a source links to
     a Hugging Face repo naming another model ('deepseek/deepseek-chat' -> deepseek-ai/DeepSeek-V3.2
     -> 'deepseek/deepseek-v3.2'): its names resolve to that model as of the link's date."""
-    by_key = {(m.split("/", 1)[0], key(m.split("/", 1)[1])): m for m in models}
+    by_key = _by_key(models)
     repos = defaultdict(set)
     for model_id, stated in facts.items():
         for repo in stated.get("repo", ()):
@@ -187,8 +199,7 @@ def _instruct_twins(models: dict[str, int], facts: dict[str, dict[str, set[str]]
         if len(twins) != 1:
             continue
         a, b = facts.get(model_id, {}), facts.get(twins[0], {})
-        differ = [f"{f}: {', '.join(sorted(a[f]))} vs {', '.join(sorted(b[f]))}"
-                  for f in FACTS if _differs(f, a.get(f, set()), b.get(f, set()))]
+        differ = _differences(a, b, FACTS)
         if base := sorted(a.get("repo", set()) | a.get("catalogued_weights", set())):
             differ.insert(0, f"a source states a base model: {', '.join(base)}")
         if model_id in curated:
@@ -199,6 +210,16 @@ def _instruct_twins(models: dict[str, int], facts: dict[str, dict[str, set[str]]
             out.append(Family(model_id, (twins[0],), "merged", "a bare size name no source states a base model of",
                               twins[0], "instruct"))
     return out
+
+
+def decide(identity: Identity, rows: list[tuple[SourceId, str, str]]) -> list[Family]:
+    """Every family of the resolved `identity` and its decision, from the facts in `rows` (see
+    `model_facts`), with the alias file's ids kept and its `moving_aliases` followed to their targets."""
+    curated_file = alias_file()
+    tiers = {m.model_id: m.tier for m in identity.models.values()}
+    facts = model_facts(identity, rows)
+    curated = frozenset(a.model_id for a in curated_file.aliases) | frozenset(curated_file.hugging_face_repos)
+    return families(tiers, facts, curated) + alias_targets(tiers, facts, set(curated_file.moving_aliases))
 
 
 def apply(identity: Identity, found: list[Family]) -> Identity:
