@@ -160,3 +160,27 @@ def test_refresh_on_a_terminal_shows_a_live_bar_per_source(tmp_path):
     assert "\x1b[" in text and "━" in text, "a Rich bar, drawn with terminal escapes"
     assert "litellm: 1 requests done, finished, 1 documents, 0 errors" in text
     assert "crawl litellm:" not in text, "no plain lines on a terminal"
+
+
+def test_schedule_passes_every_export_destination_to_the_deployment_and_never_prints_a_password(tmp_path, monkeypatch):
+    """`versus schedule --export-to` (repeatable) reaches the nightly flow's `export_to` parameter;
+    what it prints shows each URL with its password masked. `prefect.serve` is replaced by a
+    recorder so the command returns instead of serving forever: the deployment is Prefect's own."""
+    import prefect
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    served = []
+    monkeypatch.setattr(prefect, "serve", lambda *deployments: served.extend(deployments))
+    secret = "s3cr%40t-pw"  # percent-encoded '@', as a URL carries it
+    pg, parquet = f"postgresql://analyst:{secret}@db.internal:5432/analytics", f"file://{tmp_path}/parquet"
+    result = CliRunner().invoke(app, ["schedule", "--cron", "0 3 * * *", "--timezone", "Europe/Paris",
+                                      "--db", str(tmp_path / "w.duckdb"), "--export-to", pg, "--export-to", parquet])
+    assert result.exit_code == 0, result.output
+    (deployment,) = served
+    assert deployment.parameters["export_to"] == [pg, parquet]  # the flow needs the password to connect
+    assert deployment.parameters["db"] == str((tmp_path / "w.duckdb").resolve())
+    printed = result.output + (result.stderr if result.stderr_bytes is not None else "")
+    assert "postgresql://analyst:***@db.internal:5432/analytics" in printed and parquet in printed
+    assert secret not in printed and "s3cr@t-pw" not in printed
