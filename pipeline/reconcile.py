@@ -29,12 +29,20 @@ class FieldRule(BaseModel):
     fallback: list[Class] = []
     conflicts: bool = True
     from_: list[str] | None = Field(default=None, alias="from")
+    # deciding classes whose exact-id statement beyond tolerance of the chosen value, from another
+    # independent source, leaves the column unknown (the dispute is shown, not settled by order)
+    disputed_by: list[Class] = []
+    # a date on the 1st of a month that a provider dates to another day of that month is the month
+    # only: the day, so the column, is unknown
+    day_one_is_month: bool = False
 
     @model_validator(mode="after")
     def _disjoint(self) -> FieldRule:
         both = set(self.order) & set(self.fallback)
         if both:
             raise ValueError(f"{sorted(both)} listed in both order and fallback")
+        if set(self.disputed_by) - set(self.order):
+            raise ValueError(f"disputed_by {sorted(set(self.disputed_by) - set(self.order))} are not in order")
         unknown = [f for f in self.from_ or [] if f not in field_specs()]
         if unknown:
             raise ValueError(f"{unknown} are not fields of pipeline/fields.yaml")
@@ -127,7 +135,8 @@ def field_rule_rows(rules: Precedence | None = None) -> list[dict]:
 
     `rank` orders candidates (classes in `order`, then `fallback`); `decides` is false for a
     fallback class (whose disagreement is still a conflict where the field has conflicts);
-    `field_rank` orders the `from` fields a source may state several of.
+    `field_rank` orders the `from` fields a source may state several of; `disputes` marks a class
+    of `disputed_by`, `day_one_is_month` the column's date rule.
     """
     rules = rules or precedence()
     rows = []
@@ -139,7 +148,8 @@ def field_rule_rows(rules: Precedence | None = None) -> list[dict]:
                     rows.append({"target": target, "column_name": column, "field": field, "kind": kind(field),
                                  "class": cls, "rank": rank, "decides": cls in rule.order,
                                  "conflicts": rule.conflicts, "field_rank": field_rank,
-                                 "order_text": " > ".join(rule.order)})
+                                 "order_text": " > ".join(rule.order), "disputes": cls in rule.disputed_by,
+                                 "day_one_is_month": rule.day_one_is_month})
     return rows
 
 

@@ -12,7 +12,7 @@ o2 AS (
     SELECT * REPLACE (CASE WHEN field = 'name' THEN lower(trim(value_text)) ELSE txt END AS txt,
                       CASE WHEN field = 'name' THEN value_text ELSE value END AS value)
     FROM o WHERE field <> 'name' OR value_text IS NOT NULL)
-SELECT f.target, f.column_name, f.kind, f.rank, f.decides, f.conflicts, f.order_text, o.*,
+SELECT f.target, f.column_name, f.kind, f.rank, f.decides, f.conflicts, f.order_text, f.disputes, o.*,
        coalesce(s.source_rank, 99) AS source_rank
 FROM o2 o
 JOIN _field_rules f ON f.field = o.field AND f.class = o.class
@@ -44,12 +44,36 @@ QUALIFY row_number() OVER (PARTITION BY target, model_id, column_name
 -- with 131072 but is shown as its source's own value).
 CREATE OR REPLACE TEMP TABLE _judged AS
 SELECT c.*, ch.value AS chosen_value, ch.source AS chosen_source, ch.class AS chosen_class, ch.note AS chosen_note,
-       ch.witness AS chosen_witness,
+       ch.witness AS chosen_witness, ch.exact_id AS chosen_exact_id,
        _equivalent(c.kind, c.num, ch.num, c.txt, ch.txt, t.relative, t.absolute, t.binary_prefix) AS agrees,
        c.txt = ch.txt AS exact
 FROM _candidates c
 JOIN _chosen ch USING (target, model_id, column_name)
 JOIN _tolerance t ON t.kind = c.kind;
+
+-- Disputed columns are unknown (precedence.yaml `disputed_by`, `day_one_is_month`): a class of
+-- `disputed_by` other than the chosen value's states, for the model's own id and from another
+-- independent source, a value beyond tolerance of the chosen one; or a date chosen on the 1st of a month is dated by a provider
+-- (the model's own id) to another day of that month. 26_conflicts.sql shows each with chosen NULL.
+CREATE OR REPLACE TEMP TABLE _disputed AS
+SELECT target, model_id, column_name, 'disputed_by' AS rule, [] AS dated_by
+FROM _judged
+WHERE disputes AND exact_id AND chosen_exact_id AND NOT agrees AND witness <> chosen_witness
+      AND class <> chosen_class
+GROUP BY ALL
+UNION ALL
+SELECT ch.target, ch.model_id, ch.column_name, 'day_one_is_month',
+       list(DISTINCT {'source': o.source, 'source_id': o.source_id, 'value': o.value,
+                      'provider': o.source_provider_id, 'copy_of': o.copy_of, 'url': o.url, 'as_of': o.as_of})
+FROM _chosen ch
+JOIN (SELECT DISTINCT target, column_name FROM _field_rules WHERE day_one_is_month) f USING (target, column_name)
+JOIN _obs o ON o.model_id = ch.model_id AND o.field = ch.field AND o.class = 'provider' AND o.exact_id
+WHERE day(ch.value_date) = 1 AND date_trunc('month', o.value_date) = ch.value_date AND o.value_date <> ch.value_date
+GROUP BY ALL;
+
+DELETE FROM _chosen c
+WHERE EXISTS (SELECT 1 FROM _disputed d
+              WHERE d.target = c.target AND d.model_id = c.model_id AND d.column_name = c.column_name);
 
 DELETE FROM models;
 INSERT INTO models BY NAME

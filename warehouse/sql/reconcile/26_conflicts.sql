@@ -13,10 +13,19 @@ SELECT model_id AS entity,
        list({'source': source, 'source_id': source_id, 'value': value, 'provider': source_provider_id,
              'copy_of': copy_of, 'url': url, 'as_of': as_of}
             ORDER BY rank, source_rank, source_id, source_provider_id, txt, url, field) AS candidates,
-       any_value(chosen_value) AS chosen, any_value(chosen_source) AS chosen_source,
-       format('{} ({}) wins by precedence {}; {} of {} independent sources state a value beyond tolerance',
-              any_value(chosen_class), any_value(chosen_source), any_value(order_text),
-              count(DISTINCT witness) FILTER (WHERE NOT agrees), count(DISTINCT witness))
+       CASE WHEN any_value(d.rule) IS NULL THEN any_value(chosen_value) END AS chosen,
+       CASE WHEN any_value(d.rule) IS NULL THEN any_value(chosen_source) END AS chosen_source,
+       CASE WHEN any_value(d.rule) = 'disputed_by'
+            THEN format('disputed, so unknown: {} ({}) states {} and {} of {} independent sources a value beyond '
+                        'tolerance, among them {} (precedence.yaml disputed_by)',
+                        any_value(chosen_class), any_value(chosen_source), any_value(chosen_value),
+                        count(DISTINCT witness) FILTER (WHERE NOT agrees), count(DISTINCT witness),
+                        string_agg(DISTINCT class || ' (' || source || ' ' || value || ')', ', '
+                                   ORDER BY class || ' (' || source || ' ' || value || ')')
+                            FILTER (WHERE NOT agrees AND disputes AND exact_id AND class <> chosen_class))
+            ELSE format('{} ({}) wins by precedence {}; {} of {} independent sources state a value beyond tolerance',
+                        any_value(chosen_class), any_value(chosen_source), any_value(order_text),
+                        count(DISTINCT witness) FILTER (WHERE NOT agrees), count(DISTINCT witness)) END
        || coalesce(format('; below the deciding classes: {}',
                           string_agg(DISTINCT source || coalesce('/' || source_provider_id, '') || ' (' || class || ')', ', '
                                      ORDER BY source || coalesce('/' || source_provider_id, '') || ' (' || class || ')')
@@ -35,9 +44,29 @@ SELECT model_id AS entity,
           ELSE '' END AS reason,
        'disagreement' AS category
 FROM _judged
+LEFT JOIN _disputed d USING (target, model_id, column_name)
 WHERE conflicts
 GROUP BY target, model_id, column_name
 HAVING bool_or(NOT agrees);
+
+-- A date read as its month (precedence.yaml day_one_is_month): the chosen date's candidates and the
+-- providers' dates of another day of that month; nothing is published.
+INSERT INTO conflicts
+SELECT j.model_id, j.column_name,
+       list({'source': j.source, 'source_id': j.source_id, 'value': j.value, 'provider': j.source_provider_id,
+             'copy_of': j.copy_of, 'url': j.url, 'as_of': j.as_of}
+            ORDER BY j.rank, j.source_rank, j.source_id, j.source_provider_id, j.url) || any_value(d.dated_by),
+       NULL, NULL,
+       format('the 1st of a month, read as the month: {} ({}) states {}, {} date it to another day of that month '
+              '({}); the day is unknown (precedence.yaml day_one_is_month)',
+              any_value(j.chosen_class), any_value(j.chosen_source), any_value(j.chosen_value),
+              array_to_string(list_sort(list_distinct([x.source || '/' || x.provider FOR x IN any_value(d.dated_by)])), ', '),
+              array_to_string(list_sort(list_distinct([x.value FOR x IN any_value(d.dated_by)])), ', ')),
+       'disagreement'
+FROM _judged j
+JOIN _disputed d USING (target, model_id, column_name)
+WHERE d.rule = 'day_one_is_month'
+GROUP BY j.target, j.model_id, j.column_name;
 
 -- Offering prices: sources listing one model at one provider (and variant) with different prices.
 INSERT INTO conflicts

@@ -8,8 +8,10 @@ DELETE FROM lineage;
 INSERT INTO lineage BY NAME
 SELECT CASE target WHEN 'capability' THEN 'capability' ELSE 'model' END AS entity_type, model_id AS entity,
        NULL AS route, column_name AS field, source, source_provider_id, source_id, url, document_sha256,
-       field AS observed_field, value, agrees AS chosen, exact, class, copy_of
-FROM _judged;
+       field AS observed_field, value, agrees AND d.rule IS NULL AS chosen, exact AND d.rule IS NULL AS exact,
+       class, copy_of
+FROM _judged
+LEFT JOIN _disputed d USING (target, model_id, column_name);  -- a disputed column publishes nothing
 
 INSERT INTO lineage BY NAME
 SELECT 'offering' AS entity_type, o.model_id || '@' || o.provider_id AS entity, o.route, o.field,
