@@ -26,7 +26,7 @@ from warehouse.site import SiteError, build_site
 from warehouse.site.selection import Candidate, nearest
 
 HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>'
-SAFE_HREF = re.compile(r"^(#[a-z0-9-]+|https?://\S+|(\.\./)?[a-z0-9][a-z0-9./-]*\.(html|css|js)(#[a-z0-9-]+)?)$")
+SAFE_HREF = re.compile(r"^(#[a-z0-9-]+|https?://\S+|(\.\./)?[a-z0-9][a-z0-9./-]*\.(html|css|js|json)(#[a-z0-9-]+)?)$")
 
 
 class Links(HTMLParser):
@@ -212,7 +212,8 @@ def test_a_rebuild_rewrites_only_the_pages_whose_content_changed(demo_site, tmp_
     out = tmp_path / "site"
     con = duckdb.connect(str(db))
     first = build_site(con, out, progress=lambda _: None)
-    assert first.written == first.pages + 3  # pages, two assets and the sitemap; none linked
+    # pages, two assets, the sitemap and the API (a record per pair, models, aliases, 3 schemas); none linked
+    assert first.written == first.pages + 3 + first.pair_pages + 5
     inodes = {p: (out / p).stat().st_ino for p in site_pages(out)}
     again = build_site(con, out, progress=lambda _: None)
     assert (again.rendered, again.written) == (0, 0)
@@ -228,7 +229,8 @@ def test_a_rebuild_rewrites_only_the_pages_whose_content_changed(demo_site, tmp_
     slug = "qwen-qwen3-32b"
     expected = {f"models/{slug}.html"} | {p for p in inodes if p.startswith("pairs/") and slug in p}
     assert len(expected) > 5 and changed == expected
-    assert third.written == third.rendered == len(expected)
+    # written: those pages, their pairs' records (api/pairs/) and api/models.json (test_site_api.py)
+    assert third.rendered == len(expected) and third.written == 2 * len(expected)
     assert "$0.01/1M" in (out / f"models/{slug}.html").read_text(encoding="utf-8")
     con.close()
 
@@ -243,7 +245,7 @@ def test_the_new_site_replaces_the_old_in_one_step_and_a_failed_build_leaves_it(
 
     from warehouse.site import builder
 
-    def broken(self, a, b):
+    def broken(self, *args):
         raise RuntimeError("render failed")
 
     monkeypatch.setattr(builder.Renderer, "pair_page", broken)

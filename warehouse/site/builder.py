@@ -39,9 +39,9 @@ from pipeline.record.html import environment
 from pipeline.record.schema import CAPABILITIES, ComparisonRecord, TrafficProfile
 from warehouse.export import model_slugs, shown_id, stored_traffic
 from warehouse.forks import map_chunks
-from warehouse.records import ModelNotFound, RecordBuilder, frozen, resolve_model
+from warehouse.records import ModelNotFound, RecordBuilder, frozen, load_facts, resolve_model
 from warehouse.runs import source_health
-from warehouse.site import catalog, charts
+from warehouse.site import api, catalog, charts
 from warehouse.site.selection import HOW_CHOSEN, SELECTIONS, Candidate, nearest, pairs_file
 
 MANIFEST = ".site-manifest.json"
@@ -50,7 +50,7 @@ PRICE_BANDS = (("0-0.5", "under $0.50/1M"), ("0.5-2", "$0.50 to $2/1M"), ("2-10"
                ("10-", "$10/1M and over"))
 CONTEXT_BANDS = ((32000, "32K or more"), (128000, "128K or more"), (200000, "200K or more"),
                  (1000000, "1M or more"))
-_INTERNAL = re.compile(r"^(\.\./)?[a-z0-9][a-z0-9.\-]*(/[a-z0-9][a-z0-9.\-]*)*\.html(#[a-z0-9\-]+)?$")
+_INTERNAL = re.compile(r"^(\.\./)?[a-z0-9][a-z0-9.\-]*(/[a-z0-9][a-z0-9.\-]*)*\.(html|json)(#[a-z0-9\-]+)?$")
 
 
 class SiteError(ValueError):
@@ -238,10 +238,12 @@ class Renderer:
             components=[_component_row(facts, c) for c in self.components.get(model_id, [])],
             sources=render.sources_table(self.records.documents.get(model_id, [])), reviewed=reviewed_text)
 
-    def pair_page(self, a: str, b: str) -> str:
+    def pair_record(self, a: str, b: str) -> ComparisonRecord:
+        return self.records.record(a, b, self.plan.pair_rows.get((a, b), (None, None))[1])
+
+    def pair_page(self, a: str, b: str, record: ComparisonRecord | None = None) -> str:
         plan = self.plan
-        reviewed = plan.pair_rows.get((a, b), (None, None))[1]
-        record = self.records.record(a, b, reviewed)
+        record = record or self.pair_record(a, b)
         blocks = render.blocks(record)
         at = next(i for i, blk in enumerate(blocks) if isinstance(blk, render.Heading) and blk.level == 2)
         cut = next(i for i, blk in enumerate(blocks) if isinstance(blk, render.Heading) and blk.text == "Switch friction")
@@ -303,7 +305,8 @@ def _index_page(plan: Plan) -> str:
         title=f"versus: {len(rows):,} tracked models", root="", rows=rows, ratings=ratings, chart=chart,
         as_of=(plan.as_of or datetime.now(timezone.utc)).date().isoformat(), blend=plan.traffic.blend_label,
         capabilities=list(caps.items()), price_bands=PRICE_BANDS, context_bands=CONTEXT_BANDS,
-        providers=sorted(providers.items(), key=lambda p: p[1].lower()))
+        providers=sorted(providers.items(), key=lambda p: p[1].lower()),
+        pair_example=api_pair_path(plan.pair_href(*min(plan.pairs))) if plan.pairs else None)
 
 
 def _rating_text(r: catalog.IndexRow) -> str:
@@ -415,7 +418,10 @@ def _build(con, out: Path, selection: str, config: Path | None, base_url: str,
     def reusable(path: str, key: str) -> bool:
         return old_pages.get(path, {}).get("key") == key and previous is not None and (previous / path).is_file()
 
-    stale = [p for p in pages if not reusable(p[0], p[1])]
+    def fresh(page: tuple[str, str, tuple]) -> bool:  # a pair page and its api/pairs JSON go together
+        return all(reusable(path, page[1]) for path in _outputs(page))
+
+    stale = [p for p in pages if not fresh(p)]
     needed = {m for _, _, (kind, args) in stale for m in args}
     load_started = time.perf_counter()
     renderer = frozen(lambda: Renderer(con, plan, needed)) if needed else None
@@ -425,7 +431,7 @@ def _build(con, out: Path, selection: str, config: Path | None, base_url: str,
     root.mkdir(exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     build = root / f"{stamp}-{os.getpid()}"
-    for folder in ("models", "pairs", "assets"):
+    for folder in ("models", "pairs", "assets", "api/pairs", "api/schema"):
         (build / folder).mkdir(parents=True)
     report = SiteReport(out=out, build=build, model_pages=len(plan.rows), pair_pages=len(plan.pairs))
     writer = _Writer(build, previous, old_pages)
@@ -444,22 +450,28 @@ def _build(con, out: Path, selection: str, config: Path | None, base_url: str,
     html_paths = ["index.html"] + [p for p, _, _ in pages]
     global _JOB
     try:
-        for path, key, _ in pages:
-            if reusable(path, key):
-                count(path, *writer.keep(path), False)
+        for page in pages:
+            if fresh(page):
+                for path in _outputs(page):
+                    count(path, *writer.keep(path), False)
         _JOB = (renderer, writer)
         chunks = [stale[i:i + 100] for i in range(0, len(stale), 100)]
         workers = min(max(1, workers or os.cpu_count() or 1), 4)
         for results in map_chunks(_render_chunk, chunks, workers, ordered=False):
             for path, entry, action in results:
-                count(path, entry, action, True)
+                count(path, entry, action, path.endswith(".html"))
         index_key = _key("index", [(r.model_id, r.name, r.summary_hash, r.aliases, r.rating, r.rating_low,
                                     r.rating_high, r.blended_providers, r.providers) for r in plan.rows],
-                         as_of_day, traffic)
+                         as_of_day, traffic, min(plan.pairs) if plan.pairs else None)
         if reusable("index.html", index_key):
             count("index.html", *writer.keep("index.html"), False)
         else:
             count("index.html", *writer.put("index.html", index_key, _index_page(plan)), False)
+        for path, key, content in _api_files(con, plan, renderer, partners):
+            if reusable(path, key):
+                count(path, *writer.keep(path), False)
+            else:
+                count(path, *writer.put(path, key, content() if callable(content) else content), False)
         for asset in ("site.css", "site.js"):
             count(f"assets/{asset}", *writer.put(f"assets/{asset}", None, _asset(asset)), False)
         count("sitemap.xml", *writer.put("sitemap.xml", None, _sitemap(html_paths, base_url)), False)
@@ -481,6 +493,43 @@ def _build(con, out: Path, selection: str, config: Path | None, base_url: str,
              f"{report.seconds:.1f}s; rendered {report.rendered:,}, wrote {report.written:,} files, kept "
              f"{report.linked:,}; published {out}")
     return report
+
+
+def api_pair_path(page: str) -> str:
+    """`pairs/a--vs--b.html` -> `api/pairs/a--vs--b.json`: the record a pair page is rendered from."""
+    return f"api/{page.removesuffix('.html')}.json"
+
+
+def _outputs(page: tuple[str, str, tuple]) -> list[str]:
+    path, _, (kind, _) = page
+    return [path, api_pair_path(path)] if kind == "pair" else [path]
+
+
+def _api_files(con, plan: Plan, renderer: Renderer | None, partners: dict[str, list]):
+    """(path, key, content or a function making it) of api/models.json, api/aliases.json and the
+    schemas. A key unchanged since the previous build links its file without building it."""
+    rows = plan.rows
+    ids = [r.model_id for r in rows]
+    as_of = plan.as_of.isoformat() if plan.as_of else None
+    pairs = {m: sorted(api_pair_path(plan.pair_href(*sorted((m, o)))) for o, *_ in partners.get(m, []))
+             for m in ids}
+
+    def models() -> str:
+        loaded = renderer and set(ids) <= set(renderer.records.facts)
+        facts = renderer.records.facts if loaded else load_facts(con, ids)
+        components = renderer.components if loaded else catalog.price_components(con, ids)
+        return api.to_json(api.ModelsPayload(as_of=plan.as_of, models=[
+            api.model_entry(facts[r.model_id], r.kind, r.alias_candidates, plan.model_href(r.model_id),
+                            components.get(r.model_id, []), pairs[r.model_id]) for r in rows]))
+
+    models_key = _key("api/models", as_of, [(r.model_id, r.name, r.vendor, r.family, r.kind, r.alias_candidates,
+                                             r.summary_hash, plan.digests.get(r.model_id), plan.slugs[r.model_id],
+                                             pairs[r.model_id]) for r in rows])
+    yield "api/models.json", models_key, models
+    yield ("api/aliases.json", _key("api/aliases", as_of, sorted(ids), api.aliases_digest(con)),
+           lambda: api.to_json(api.aliases_payload(con, plan.as_of, set(ids))))
+    for name, schema in api.schemas().items():
+        yield f"api/schema/{name}", None, api.schema_text(schema)
 
 
 def build_site_file(db: str | Path, out: str | Path, progress: Callable[[str], None] | None = None,
@@ -523,9 +572,14 @@ def _render_chunk(chunk: list[tuple[str, str, tuple]]) -> list[tuple[str, dict, 
     renderer, writer = _JOB
     out = []
     for path, key, (kind, args) in chunk:
-        html = renderer.model_page(*args) if kind == "model" else renderer.pair_page(*args)
+        if kind == "pair":  # the page and its record's JSON, from one record
+            record = renderer.pair_record(*args)
+            files = [(path, renderer.pair_page(*args, record)), (api_pair_path(path), render.to_json(record))]
+        else:
+            files = [(path, renderer.model_page(*args))]
         try:
-            out.append((path, *writer.put(path, key, html)))
+            for name, content in files:
+                out.append((name, *writer.put(name, key, content)))
         except OSError as exc:
             raise SiteError(f"cannot write the {kind} page of {' vs '.join(map(shown_id, args))} ({path}): "
                             f"{exc.strerror or exc}") from None
