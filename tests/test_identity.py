@@ -211,6 +211,20 @@ def test_a_catalogue_of_weights_founds_sized_models_by_their_repo_names():
     assert resolve_ids([SourceId("litellm", "llamagate", "llamagate/qwen2p5-coder-14b")], []).models == {}
 
 
+def test_a_resellers_only_model_is_its_vendors():
+    """LMArena's yi-34b-chat and internlm2_5-20b-chat name models that only a weights library lists on
+    2026-08 (LiteLLM's Fireworks 'accounts/fireworks/models/yi-34b-chat', 'ollama/internlm2_5-20b-chat'):
+    each is its vendor's model (01.AI, whose ids OpenRouter writes '01-ai/' and Together 'zero-one-ai/';
+    InternLM), not an unresolved id."""
+    ids = [SourceId("litellm", "fireworks_ai", "fireworks_ai/accounts/fireworks/models/yi-34b-chat"),
+           SourceId("litellm", "ollama", "ollama/internlm2_5-20b-chat"),
+           SourceId("genai_prices", "together", "zero-one-ai/Yi-34B")]
+    identity = resolve_ids(ids, [])
+    assert set(identity.models) == {"01-ai/yi-34b-chat", "internlm/internlm2_5-20b-chat", "01-ai/yi-34b"}
+    # a host outside a weights library founds nothing from one sized name
+    assert resolve_ids([SourceId("litellm", "llamagate", "llamagate/internlm2_5-20b-chat")], []).models == {}
+
+
 def test_alias_file_resolves_what_rules_do_not():
     ids = [SourceId("openrouter", "openrouter", "mistralai/mistral-medium-3.1"),
            SourceId("modelsdev", None, "mistral/mistral-medium-2508"),

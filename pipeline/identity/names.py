@@ -168,6 +168,9 @@ VENDOR_WORD = re.compile(r"[a-z]?\d+(?:[.p]\d+)?[a-z]?|(?:\d+x)?\d+(?:[.p]\d+)?[
                          r"flash|flashx|pro|plus|turbo|turbos|mini|air|airx|lite|max|large|medium|small|nano|"
                          r"vision|vl|coder|instruct|chat|thinking|preview|exp|audio|omni|text|zero")
 CATALOGUE_FOLDER = re.compile(r"(?:^|/)accounts/[^/]+/models/")
+# A host's library of open weights, each named after its repo: Fireworks' model folders, Ollama's
+# library (LiteLLM's 'ollama/internlm2_5-20b-chat' is internlm/internlm2_5-20b-chat).
+WEIGHTS_LIBRARY = re.compile(CATALOGUE_FOLDER.pattern + r"|^ollama/")
 
 
 def names_weights(slug: str) -> bool:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from pipeline.identity.aliases import AliasEntry, alias_file
-from pipeline.identity.names import (CATALOGUE_FOLDER, DATE, LOOSE_ENDINGS, LOOSE_SUFFIXES, LOOSE_WORD, SIZE_WORD,
+from pipeline.identity.names import (CATALOGUE_FOLDER, DATE, WEIGHTS_LIBRARY, LOOSE_ENDINGS, LOOSE_SUFFIXES, LOOSE_WORD, SIZE_WORD,
                                      SNAPSHOT_DATE, SOURCE_RANK, VENDOR_WORD, ParsedId, Vendors, _norm, _prefixes, _specific,
                                      default_vendors, key, names_weights, parse)
 from pipeline.identity.providers import provider_file, provider_for
@@ -412,7 +412,7 @@ class _Resolver:
         shares its name up to the size: 'qwen3-coder-480b-instruct' is a short spelling of
         Qwen3-Coder-480B-A35B-Instruct, not a model of its own, and stays unresolved."""
         slug = self.parsed[i].slug
-        if not CATALOGUE_FOLDER.search(i.source_id) or not names_weights(slug):
+        if not WEIGHTS_LIBRARY.search(i.source_id) or not names_weights(slug):
             return False
         words = slug.split("-")
         stem = key("-".join(words[:next(n for n, w in enumerate(words) if SIZE_WORD.fullmatch(w)) + 1]))
