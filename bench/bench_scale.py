@@ -18,6 +18,9 @@ run on it, each stage in its own child process (peak RSS: the child's own, and i
 The clones exist only in this script's temporary directory, never in a snapshot or a record.
 Not measured: crawls (per document, independent of the model count: bench_ingest.py), publish
 (one file copy), the audit.
+Pairs are refreshed twice: `all_pairs` stores every pair of one kind (on a copy, deleted after), `pairs` the
+pairs people read, as the nightly does (warehouse/comparisons.py), then times `compare_pair` on pairs
+it did not store.
 Target at 10,000 models, on 2 cores: load + reconcile + pairs + site < 2 minutes, each < 4 GB.
 """
 from __future__ import annotations
@@ -160,20 +163,45 @@ def stage_reconcile(db: Path) -> dict:
     return out
 
 
-def stage_pairs(db: Path) -> dict:
+def stage_pairs(db: Path, mode: str = "read") -> dict:
+    """refresh_comparisons as the nightly runs it (`read`: the pairs people read), or with every
+    pair stored (`all`, on a copy of the warehouse, deleted after); then compare_pair for pairs
+    not stored (median of 20, in this process)."""
+    import shutil
+    import statistics
+
     import duckdb
 
-    from warehouse.comparisons import refresh_comparisons
+    from warehouse.comparisons import ComparisonSettings, refresh_comparisons
     from warehouse.db import apply_schema
     from warehouse.runs import data_date
 
-    con = duckdb.connect(str(db))
+    path = db
+    if mode == "all":
+        path = db.with_name("all-pairs.duckdb")
+        shutil.copyfile(db, path)
+    con = duckdb.connect(str(path))
     apply_schema(con)
     run_id = con.execute("SELECT max(run_id) FROM runs").fetchone()[0]
-    summary = refresh_comparisons(con, run_id, data_date(con))
-    kinds = dict(con.execute("SELECT coalesce(kind, 'unknown'), count(*) FROM comparison_models GROUP BY 1").fetchall())
+    summary = refresh_comparisons(con, run_id, data_date(con), ComparisonSettings(pairs=mode))
+    out = {"tracked": summary.tracked_models, "pairs": summary.pairs_total, "db_mb": path.stat().st_size / 1e6}
+    if mode == "read":
+        out["kinds"] = dict(con.execute(
+            "SELECT coalesce(kind, 'unknown'), count(*) FROM comparison_models GROUP BY 1 ORDER BY 2 DESC").fetchall())
+        out["all_pairs"] = con.execute("SELECT count(*) FROM comparison_pair_keys(NULL, NULL)").fetchone()[0]
+        sample = con.execute("""SELECT model_a, model_b FROM comparison_pair_keys(NULL, NULL) k
+            WHERE NOT EXISTS (SELECT 1 FROM comparisons c WHERE c.model_a = k.model_a AND c.model_b = k.model_b)
+            ORDER BY hash(model_a || model_b) LIMIT 20""").fetchall()
+        times = []
+        for a, b in sample:
+            started = time.perf_counter()
+            con.execute("SELECT * FROM compare_pair(?, ?)", [b, a]).fetchall()
+            times.append(time.perf_counter() - started)
+        out["compare_pair_ms"] = statistics.median(times) * 1000 if times else None
     con.close()
-    return {"tracked": summary.tracked_models, "pairs": summary.pairs_total, "kinds": kinds}
+    if mode == "all":
+        path.unlink()
+    return out
 
 
 def stage_site(db: Path, out: Path) -> dict:
@@ -183,7 +211,8 @@ def stage_site(db: Path, out: Path) -> dict:
     return {"model_pages": report.model_pages, "pair_pages": report.pair_pages}
 
 
-STAGES = {"load": stage_load, "reconcile": stage_reconcile, "pairs": stage_pairs, "site": stage_site}
+STAGES = {"load": stage_load, "reconcile": stage_reconcile, "all_pairs": stage_pairs, "pairs": stage_pairs,
+          "site": stage_site}
 
 
 def child(args: argparse.Namespace) -> None:
@@ -193,6 +222,8 @@ def child(args: argparse.Namespace) -> None:
         figures = stage_load(args.db, args.snapshot, args.factor)
     elif args.stage == "site":
         figures = stage_site(args.db, args.db.parent / "site")
+    elif args.stage == "all_pairs":
+        figures = stage_pairs(args.db, "all")
     else:
         figures = STAGES[args.stage](args.db)
     figures["seconds"] = time.perf_counter() - started
@@ -224,16 +255,20 @@ def report(factor: float, f: dict) -> None:
     print(f"\nx{factor:.2f}: {f['load']['copies']} copies; {f['load']['observations']:,} observations, "
           f"{f['load']['benchmark_observations']:,} benchmark rows; {f['reconcile']['models']:,} models, "
           f"{f['reconcile']['offerings']:,} offerings; {pairs['tracked']:,} tracked ({pairs['kinds']}); "
-          f"{pairs['pairs']:,} pairs; warehouse {f['db_mb']:,.0f} MB")
+          f"{pairs['all_pairs']:,} pairs of one kind, {pairs['pairs']:,} stored (the pairs people read); "
+          f"warehouse {f['db_mb']:,.0f} MB" + (f" ({f['all_pairs']['db_mb']:,.0f} MB with every pair stored)"
+                                               if "all_pairs" in f else ""))
     total = 0.0
-    for stage in ("load", "reconcile", "pairs", "site"):
+    for stage in STAGES:
         if stage in f:
             s = f[stage]
-            total += s["seconds"]
-            extra = f" ({s['model_pages']:,} model pages, {s['pair_pages']:,} pair pages)" if stage == "site" else ""
+            total += 0 if stage == "all_pairs" else s["seconds"]
+            extra = {"site": lambda: f" ({s['model_pages']:,} model pages, {s['pair_pages']:,} pair pages)",
+                     "all_pairs": lambda: f" (every pair stored: {s['pairs']:,} rows; instead of `pairs`)",
+                     "pairs": lambda: f" (compare_pair of a pair not stored: median {s['compare_pair_ms']:.0f} ms)"}
             print(f"  {stage:10} {s['seconds']:7.1f} s  peak {s['peak_mb']:6,.0f} MB"
-                  f" (forked workers {s['workers_peak_mb']:,.0f} MB){extra}")
-    print(f"  {'total':10} {total:7.1f} s")
+                  f" (forked workers {s['workers_peak_mb']:,.0f} MB){extra.get(stage, lambda: '')()}")
+    print(f"  {'nightly':10} {total:7.1f} s (load + reconcile + pairs + site)")
 
 
 def main() -> None:
@@ -242,13 +277,15 @@ def main() -> None:
     parser.add_argument("--models", type=int, nargs="*", default=[3000, 10000],
                         help="tracked-model targets after the real run (default 3000 10000)")
     parser.add_argument("--no-site", action="store_true", help="leave the site stage out")
+    parser.add_argument("--no-all-pairs", action="store_true", help="leave out the every-pair refresh")
     parser.add_argument("--stage", choices=list(STAGES), help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--factor", type=float, default=1.0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.stage:
         return child(args)
-    stages = ["load", "reconcile", "pairs"] + ([] if args.no_site else ["site"])
+    stages = (["load", "reconcile"] + ([] if args.no_all_pairs else ["all_pairs"]) + ["pairs"]
+              + ([] if args.no_site else ["site"]))
     results: dict[float, dict] = {}
     with tempfile.TemporaryDirectory(prefix="versus-scale-") as tmp:
         results[1.0] = measure(Path(tmp), args.snapshot, 1.0, stages)
@@ -266,7 +303,8 @@ def main() -> None:
         cells = [f"{s} x{f[s]['seconds'] / base[s]['seconds']:.1f} time, x{f[s]['peak_mb'] / base[s]['peak_mb']:.1f} memory"
                  for s in stages]
         print(f"  {f['pairs']['tracked']:,} tracked models (x{f['pairs']['tracked'] / base['pairs']['tracked']:.1f}), "
-              f"pairs x{f['pairs']['pairs'] / max(base['pairs']['pairs'], 1):.1f}: " + "; ".join(cells))
+              f"pairs of one kind x{f['pairs']['all_pairs'] / base['pairs']['all_pairs']:.1f}, "
+              f"stored x{f['pairs']['pairs'] / max(base['pairs']['pairs'], 1):.1f}: " + "; ".join(cells))
 
 
 if __name__ == "__main__":

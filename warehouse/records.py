@@ -147,7 +147,7 @@ def _routes(con: duckdb.DuckDBPyConnection, ids: list[str], disputed: set[str]) 
     for row in con.execute("""
             SELECT o.model_id, o.provider_id, coalesce(p.name, o.provider_id), o.route, o.source, o.variant,
                    o.input_usd_per_mtok, o.output_usd_per_mtok, o.cache_read_usd_per_mtok, o.context_window,
-                   o.status = 'deprecating', o.retired_on,
+                   o.status = 'deprecating', o.retired_on, coalesce(o.catalogue_only, false),
                    (SELECT arg_min({'usd': x.usd_per_mtok, 'source': x.source}, x.source) FROM offering_prices x
                     WHERE x.model_id = o.model_id AND x.provider_id = o.provider_id
                       AND x.variant IS NOT DISTINCT FROM o.variant AND x.component = 'cache_read'
@@ -158,14 +158,14 @@ def _routes(con: duckdb.DuckDBPyConnection, ids: list[str], disputed: set[str]) 
             ORDER BY o.model_id, lower(coalesce(p.name, o.provider_id)), o.route, o.source""", [ids]).fetchall():
         model_id, provider_id = row[0], row[1]
         cache, cache_source = row[8], None  # the listing's own cached-input price, else the route's preferred one
-        if cache is None and row[12] is not None:
-            cache, cache_source = row[12]["usd"], row[12]["source"]
+        if cache is None and row[13] is not None:
+            cache, cache_source = row[13]["usd"], row[13]["source"]
         out[model_id].append(Route(
             provider_id=provider_id, provider=row[2], route=row[3], source=row[4], variant=row[5],
             input_usd_per_mtok=row[6], output_usd_per_mtok=row[7], cache_read_usd_per_mtok=cache,
             cache_read_source=cache_source,
             context_window=row[9], disputed=f"{model_id}@{provider_id}" in disputed,
-            deprecating=bool(row[10]), retired_on=row[11]))
+            deprecating=bool(row[10]), retired_on=row[11], catalogue_only=row[12]))
     return out
 
 
@@ -253,8 +253,9 @@ def load_benchmark_documents(con: duckdb.DuckDBPyConnection, model_ids: Iterable
 
 
 def last_reviewed(con: duckdb.DuckDBPyConnection, a: str, b: str) -> date | None:
-    row = con.execute("SELECT last_reviewed FROM comparisons WHERE model_a = ? AND model_b = ?",
-                      sorted([a, b])).fetchone()
+    """The pair's last_reviewed: stored in `comparisons`, or computed by the macro `compare_pair`
+    for a pair the table does not hold (it stores the pairs people read)."""
+    row = con.execute("SELECT last_reviewed FROM compare_pair(?, ?)", [a, b]).fetchone()
     return row[0] if row else None
 
 

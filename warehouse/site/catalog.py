@@ -199,10 +199,15 @@ def model_digests(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 def pair_rows(con: duckdb.DuckDBPyConnection,
               pairs: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, date | None]]:
-    """Per given pair (model_a < model_b) found in `comparisons`: (content_hash, last_reviewed)."""
+    """Per given pair (model_a < model_b) of tracked models: (content_hash, last_reviewed), stored in
+    `comparisons` or, for a pair it does not hold, as the macro compare_pair computes them."""
     if not pairs:
         return {}
     return {(a, b): (h, r) for a, b, h, r in con.execute("""
-        SELECT c.model_a, c.model_b, c.content_hash, c.last_reviewed
-        FROM comparisons c JOIN (SELECT unnest(?) AS a, unnest(?) AS b) p ON c.model_a = p.a AND c.model_b = p.b""",
+        SELECT p.a, p.b, coalesce(c.content_hash, md5(ma.summary_hash || mb.summary_hash)),
+               coalesce(c.last_reviewed, least(ma.last_reviewed, mb.last_reviewed))
+        FROM (SELECT unnest(?) AS a, unnest(?) AS b) p
+        JOIN comparison_models ma ON ma.model_id = p.a
+        JOIN comparison_models mb ON mb.model_id = p.b
+        LEFT JOIN comparisons c ON c.model_a = p.a AND c.model_b = p.b""",
         [[a for a, _ in pairs], [b for _, b in pairs]]).fetchall()}

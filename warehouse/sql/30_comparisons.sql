@@ -361,9 +361,50 @@ FROM (
 )
 GROUP BY model_a, model_b;
 
--- Every pair of the models in comparison_models of one kind, model_a < model_b; inputs_changed_at tells a
--- refresh which pairs to rewrite.
-CREATE OR REPLACE MACRO comparison_pairs() AS TABLE
+-- Whether two comparison_models rows are compared: one kind (a NULL kind: with none), and never a
+-- moving alias with one of its own snapshots.
+CREATE OR REPLACE MACRO comparison_pairable(a_id, a_kind, a_names, b_id, b_kind, b_names) AS
+    a_kind = b_kind AND NOT list_contains(coalesce(a_names, []), b_id) AND NOT list_contains(coalesce(b_names, []), a_id);
+
+-- The pairs to compute, model_a < model_b: every pairable pair of comparison_models when wanted_a is
+-- NULL; else only the pairable ones of (wanted_a[i], wanted_b[i]), given in either order.
+CREATE OR REPLACE MACRO comparison_pair_keys(wanted_a, wanted_b) AS TABLE
+SELECT a.model_id AS model_a, b.model_id AS model_b
+FROM comparison_models a
+JOIN comparison_models b ON a.model_id < b.model_id
+                         AND comparison_pairable(a.model_id, a.kind, a.alias_candidates, b.model_id, b.kind, b.alias_candidates)
+WHERE wanted_a IS NULL
+UNION ALL
+SELECT a.model_id, b.model_id
+FROM (SELECT DISTINCT least(x, y) AS model_a, greatest(x, y) AS model_b
+      FROM (SELECT unnest(wanted_a) AS x, unnest(wanted_b) AS y)) w
+JOIN comparison_models a ON a.model_id = w.model_a
+JOIN comparison_models b ON b.model_id = w.model_b
+WHERE a.model_id < b.model_id
+  AND comparison_pairable(a.model_id, a.kind, a.alias_candidates, b.model_id, b.kind, b.alias_candidates);
+
+-- comparison_benchmark_pairs for the pairs comparison_pair_keys(wanted_a, wanted_b) names: all of
+-- them by one self-join when wanted_a is NULL, else pair by pair.
+CREATE OR REPLACE MACRO comparison_benchmark_pairs_of(wanted_a, wanted_b) AS TABLE
+SELECT * FROM comparison_benchmark_pairs() WHERE wanted_a IS NULL
+UNION ALL
+SELECT model_a, model_b, count(*) AS shared, count(*) FILTER (WHERE lead = 1) AS a_leads,
+       count(*) FILTER (WHERE lead = -1) AS b_leads, count(*) FILTER (WHERE lead = 0) AS ties
+FROM (
+    SELECT w.model_a, w.model_b,
+           benchmark_lead(a.score, a.ci_low, a.ci_high, b.score, b.ci_low, b.ci_high, a.higher_is_better,
+                          a.significance) AS lead
+    FROM (SELECT DISTINCT least(x, y) AS model_a, greatest(x, y) AS model_b
+          FROM (SELECT unnest(wanted_a) AS x, unnest(wanted_b) AS y)) w
+    JOIN benchmark_scores a ON a.model_id = w.model_a
+    JOIN benchmark_scores b ON b.model_id = w.model_b AND b.compare_key = a.compare_key
+)
+GROUP BY model_a, model_b;
+
+-- The pair rows (the columns of `comparisons` a refresh computes) of comparison_pair_keys(wanted_a,
+-- wanted_b); inputs_changed_at tells a refresh which pairs to rewrite. The one pair SQL: the
+-- materialized table, comparison_pairs() and compare_pair() all read it.
+CREATE OR REPLACE MACRO comparison_pairs_of(wanted_a, wanted_b) AS TABLE
 SELECT
     a.model_id AS model_a, b.model_id AS model_b,
     a.input_usd_per_mtok AS a_input_usd_per_mtok, a.input_providers AS a_input_providers,
@@ -398,8 +439,11 @@ SELECT
      FOR i IN range(1, len(a.profile_costs) + 1)] AS profile_costs,
     md5(a.summary_hash || b.summary_hash) AS content_hash,
     greatest(a.changed_at, b.changed_at) AS inputs_changed_at
-FROM comparison_models a
-JOIN comparison_models b ON a.model_id < b.model_id AND a.kind = b.kind
-                         AND NOT list_contains(coalesce(a.alias_candidates, []), b.model_id)
-                         AND NOT list_contains(coalesce(b.alias_candidates, []), a.model_id)
-LEFT JOIN comparison_benchmark_pairs() sb ON sb.model_a = a.model_id AND sb.model_b = b.model_id;
+FROM comparison_pair_keys(wanted_a, wanted_b) k
+JOIN comparison_models a ON a.model_id = k.model_a
+JOIN comparison_models b ON b.model_id = k.model_b
+LEFT JOIN comparison_benchmark_pairs_of(wanted_a, wanted_b) sb ON sb.model_a = a.model_id AND sb.model_b = b.model_id;
+
+-- Every pair of the models in comparison_models of one kind, model_a < model_b.
+CREATE OR REPLACE MACRO comparison_pairs() AS TABLE
+SELECT * FROM comparison_pairs_of(CAST(NULL AS VARCHAR[]), CAST(NULL AS VARCHAR[]));
