@@ -33,7 +33,8 @@ Usd = Annotated[Decimal, PlainSerializer(lambda d: format(d, "f"), return_type=s
 
 
 class _Api(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # every field is always written, so the schema requires each one: a file missing one is invalid
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_serialization_defaults_required=True)
 
 
 # --- api/models.json ------------------------------------------------------------------------
