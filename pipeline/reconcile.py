@@ -53,6 +53,7 @@ class OfferingRule(BaseModel):
     model_config = ConfigDict(extra="forbid")
     order: list[str] = Field(min_length=1)
     conflicts: list[str]
+    route_sources: list[str] = Field(min_length=1)  # sources whose listing says a provider serves the route
 
 
 class Tolerance(BaseModel):
@@ -106,9 +107,10 @@ class Precedence(BaseModel):
                   [c for c in CAPABILITIES if c not in self.capabilities]
         if missing:
             raise ValueError(f"no rule for {missing}")
-        unknown = sorted({s for d in self.derived for s in (d.source, d.copies)} - set(self.sources))
+        unknown = sorted({s for d in self.derived for s in (d.source, d.copies)} - set(self.sources)) + \
+            sorted(set(self.offerings.route_sources) - set(self.sources))
         if unknown:
-            raise ValueError(f"derived names sources not in `sources`: {unknown}")
+            raise ValueError(f"derived or route_sources name sources not in `sources`: {unknown}")
         keys = [(d.source, d.provider, f) for d in self.derived for f in d.fields or [None]]
         if len(keys) != len(set(keys)):
             raise ValueError("derived declares one source's provider and field twice")
@@ -179,7 +181,8 @@ def source_rank_rows(rules: Precedence | None = None) -> list[dict]:
     rules = rules or precedence()
     offering = {s: i for i, s in enumerate(rules.offerings.order)}
     return [{"source": s, "source_rank": i, "offering_rank": offering.get(s, len(offering)),
-             "in_offering_order": s in offering} for i, s in enumerate(rules.sources)]
+             "in_offering_order": s in offering, "lists_routes": s in rules.offerings.route_sources}
+            for i, s in enumerate(rules.sources)]
 
 
 def equivalent(kind: Kind, a: object, b: object, tolerance: Tolerance | None = None) -> bool:

@@ -175,3 +175,28 @@ def test_the_route_table_shows_a_cache_price_only_a_price_feed_states_cited(augu
                                                                                       "litellm")
     (row,) = [r for r in _pricing_rows(m) if r[1] == route.provider]
     assert row[5] == "$0.015/1M (litellm)"
+
+
+# --- a catalogue entry is not a live route -------------------------------------------------------
+
+def _catalogue_only(con, provider_id: str, source: str, route: str) -> bool:
+    (flag,) = con.execute("SELECT catalogue_only FROM offerings WHERE provider_id = ? AND source = ? AND route = ? "
+                          "AND active", [provider_id, source, route]).fetchall()
+    return flag[0]
+
+
+def test_a_route_only_a_price_catalogue_lists_is_marked_catalogue_only(august, shared_snapshots):
+    api = json.loads((shared_snapshots / "2026-08" / "models.dev" / "api.json").read_text())
+    # genai-prices' OpenAI entry for gpt-oss-120b: models.dev's OpenAI entry lists no gpt-oss model
+    assert not [k for k in api["openai"]["models"] if "gpt-oss" in k]
+    assert _catalogue_only(august, "openai", "genai_prices", "gpt-oss-120b")
+    # LiteLLM's Groq ids: one models.dev's Groq entry no longer lists, one it does
+    assert "qwen/qwen3.8-27b" not in api["groq"]["models"] and "openai/gpt-oss-120b" in api["groq"]["models"]
+    assert _catalogue_only(august, "groq", "litellm", "groq/qwen/qwen3.8-27b")
+    assert not _catalogue_only(august, "groq", "litellm", "groq/openai/gpt-oss-120b")
+    # the record says so beside the route's source
+    from pipeline.record.render import model_sections
+    from warehouse.records import load_facts
+    facts = load_facts(august, ["openai/gpt-oss-120b"])["openai/gpt-oss-120b"]
+    rows = {(row[0], row[-1].text) for row in model_sections(facts).routes.rows}
+    assert ("OpenAI", "genai_prices (catalogue only)") in rows

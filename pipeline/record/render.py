@@ -291,7 +291,7 @@ def _pricing_rows(m: ModelFacts) -> tuple[tuple, ...]:
         rows.append((m.name, rt.provider, rt.route, _money(rt.input_usd_per_mtok) + note,
                      _money(rt.output_usd_per_mtok),
                      _money(rt.cache_read_usd_per_mtok) + (f" ({rt.cache_read_source})" if rt.cache_read_source else ""),
-                     _source_link(rt.source)))
+                     _source_link(rt.source + (" (catalogue only)" if rt.catalogue_only else ""))))
     return tuple(rows)
 
 

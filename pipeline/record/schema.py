@@ -176,6 +176,7 @@ class Route(_Part):
     disputed: bool = False
     deprecating: bool = False  # a source states it is going away (offerings.status 'deprecating')
     retired_on: date | None = None  # the stated retirement date, still ahead; None when none is stated
+    catalogue_only: bool = False  # only a price catalogue lists it, no route source (offerings.catalogue_only)
 
     @property
     def deprecation_note(self) -> str | None:

@@ -50,6 +50,7 @@ COMMENT ON TABLE offerings IS 'A model served by a provider, per source and rout
 COMMENT ON COLUMN offerings.model_id IS 'Canonical model.';
 COMMENT ON COLUMN offerings.provider_id IS 'Canonical provider (OpenRouter endpoints belong to openrouter).';
 COMMENT ON COLUMN offerings.source IS 'The source listing this offering.';
+COMMENT ON COLUMN offerings.catalogue_only IS 'True when no route source (precedence.yaml offerings.route_sources: a pricing page, models.dev''s provider entry, OpenRouter''s endpoints) lists the model at this provider (and variant): only a price catalogue (LiteLLM, genai-prices) does, which may keep ids the provider no longer serves.';
 COMMENT ON COLUMN offerings.route IS 'The source''s own id for it (LiteLLM key, OpenRouter id; models.dev key, prefixed with the provider key when not the provider''s first).';
 COMMENT ON COLUMN offerings.input_usd_per_mtok IS 'USD per million input tokens, exact decimal.';
 COMMENT ON COLUMN offerings.output_usd_per_mtok IS 'USD per million output tokens, exact decimal.';

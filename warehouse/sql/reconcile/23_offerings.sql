@@ -144,6 +144,12 @@ SELECT coalesce(n.model_id, p.model_id) AS model_id,
        CASE WHEN n.model_id IS NULL THEN p.listed_at ELSE n.listed_at END AS listed_at,
        CASE WHEN n.model_id IS NULL THEN p.retired_on ELSE n.retired_on END AS retired_on,
        n.price_rejected AS price_rejected,
+       -- catalogue_only: no route source (precedence.yaml offerings.route_sources) lists the model at this
+       -- provider and variant now; a route no longer listed keeps what it was
+       CASE WHEN n.model_id IS NULL THEN p.catalogue_only
+            ELSE NOT EXISTS (SELECT 1 FROM _offer_now r JOIN _source_rank s ON s.source = r.source AND s.lists_routes
+                             WHERE r.model_id = n.model_id AND r.provider_id = n.provider_id
+                               AND r.variant IS NOT DISTINCT FROM n.variant) END AS catalogue_only,
        CASE WHEN n.model_id IS NULL THEN _route_status(p.retired_on, p.status = 'deprecating')
             ELSE n.status END AS status
 FROM _offer_now n
