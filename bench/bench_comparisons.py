@@ -28,7 +28,7 @@ import duckdb
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.record.render import to_html, to_json, to_markdown  # noqa: E402
-from warehouse.comparisons import refresh_comparisons  # noqa: E402
+from warehouse.comparisons import ComparisonSettings, refresh_comparisons  # noqa: E402
 from warehouse.db import apply_schema  # noqa: E402
 from warehouse.export import export_pages, pairs_of, stored_traffic  # noqa: E402
 from warehouse.records import RecordBuilder  # noqa: E402
@@ -97,17 +97,18 @@ def main() -> None:
             _, seconds = timed(synthesize, con, args.models, args.offerings)
             print(f"synthesized {args.models:,} models x {args.offerings} offerings in {seconds:.1f} s")
         run_id = con.execute("SELECT coalesce(max(run_id), 1) FROM runs").fetchone()[0]
-        full, t_full = timed(refresh_comparisons, con, run_id, date(2026, 8, 21))
+        every = ComparisonSettings(pairs="all")  # every pair stored (the nightly stores the read ones: bench_scale.py)
+        full, t_full = timed(refresh_comparisons, con, run_id, date(2026, 8, 21), every)
         print(f"tracked models: {full.tracked_models:,}; pairs: {full.pairs_total:,}")
         shared, rows = con.execute("SELECT count(*) FILTER (WHERE shared_benchmark_rows > 0), "
                                    "coalesce(sum(shared_benchmark_rows), 0) FROM comparisons").fetchone()
         print(f"pairs with shared benchmark rows: {shared:,} ({rows:,} shared rows)")
         print(f"full generation: {t_full:.2f} s")
-        same, t_same = timed(refresh_comparisons, con, run_id, date(2026, 8, 22))
+        same, t_same = timed(refresh_comparisons, con, run_id, date(2026, 8, 22), every)
         print(f"incremental, no change: {t_same:.2f} s (regenerated {same.pairs_regenerated:,}, "
               f"last_reviewed moved {same.last_reviewed_moved:,})")
         con.execute("UPDATE offerings SET input_usd_per_mtok = input_usd_per_mtok + 0.01 WHERE hash(model_id) % 100 = 0")
-        some, t_some = timed(refresh_comparisons, con, run_id, date(2026, 8, 22))
+        some, t_some = timed(refresh_comparisons, con, run_id, date(2026, 8, 22), every)
         print(f"incremental, {some.models_changed} models changed: {t_some:.2f} s "
               f"(regenerated {some.pairs_regenerated:,})")
         pairs = pairs_of(con)[: args.records]

@@ -1,6 +1,7 @@
 """compare_pair: any pair on demand, equal to the full pair SQL; `comparisons` stores the pairs people read."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from decimal import Decimal as D
 
@@ -120,3 +121,16 @@ def test_records_of_pairs_not_stored_keep_their_review_date(con):
     assert last_reviewed(con, *unread) == day[0][0]
     assert pair_record(con, *unread).last_reviewed == day[0][0]
     assert macro_row(con, *unread)["percent_cheaper"] == full_rows(con)[unread]["percent_cheaper"] >= D(0)
+
+
+def test_the_docs_compare_pair_queries_answer(con):
+    """docs/analyst-queries.md's `sql compare_pair` blocks (the reconcile-only warehouse of the other
+    analyst queries has no comparisons), on the demo warehouse."""
+    from tests.conftest import PROJECT_ROOT
+
+    blocks = re.findall(r"```sql compare_pair\n(.*?)```", (PROJECT_ROOT / "docs" / "analyst-queries.md").read_text(), re.S)
+    assert len(blocks) == 2
+    (pair,) = con.execute(blocks[0]).fetchall()
+    assert pair[:3] == (SMALL, QWEN, QWEN) and pair[3] == D("29.8")
+    ((kept, total),) = con.execute(blocks[1]).fetchall()
+    assert 0 < kept <= total == 25  # 26 chat models, none of them a moving alias of Small 4
