@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import re
 import resource
 import subprocess
@@ -227,6 +228,8 @@ def child(args: argparse.Namespace) -> None:
     else:
         figures = STAGES[args.stage](args.db)
     figures["seconds"] = time.perf_counter() - started
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    figures["cpu_seconds"] = own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
     figures["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     figures["workers_peak_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print("FIGURES " + json.dumps(figures, default=str), flush=True)
@@ -266,9 +269,10 @@ def report(factor: float, f: dict) -> None:
             extra = {"site": lambda: f" ({s['model_pages']:,} model pages, {s['pair_pages']:,} pair pages)",
                      "all_pairs": lambda: f" (every pair stored: {s['pairs']:,} rows; instead of `pairs`)",
                      "pairs": lambda: f" (compare_pair of a pair not stored: median {s['compare_pair_ms']:.0f} ms)"}
-            print(f"  {stage:10} {s['seconds']:7.1f} s  peak {s['peak_mb']:6,.0f} MB"
+            print(f"  {stage:10} {s['seconds']:7.1f} s wall, {s['cpu_seconds']:7.1f} s CPU; peak {s['peak_mb']:6,.0f} MB"
                   f" (forked workers {s['workers_peak_mb']:,.0f} MB){extra.get(stage, lambda: '')()}")
-    print(f"  {'nightly':10} {total:7.1f} s (load + reconcile + pairs + site)")
+    cpu = sum(f[s]["cpu_seconds"] for s in ("load", "reconcile", "pairs", "site") if s in f)
+    print(f"  {'nightly':10} {total:7.1f} s wall, {cpu:7.1f} s CPU (load + reconcile + pairs + site)")
 
 
 def main() -> None:
@@ -296,6 +300,7 @@ def main() -> None:
             results[factor] = measure(Path(tmp), args.snapshot, factor, stages)
             report(factor, results[factor])
     base = results[1.0]
+    print(f"\nload average at the end: {os.getloadavg()[0]:.1f} (wall times grow with it; CPU times less so)")
     print("\ngrowth against the real warehouse (time, peak memory):")
     for factor, f in results.items():
         if factor == 1.0:
