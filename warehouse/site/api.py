@@ -93,6 +93,7 @@ class ApiRoute(_Api):
     cache_read_source: str | None = None  # the source stating the cached-input price when the listing does not
     context_window: int | None = None
     free_tier: bool = False
+    catalogue_only: bool = False  # only a price catalogue lists it, no route source (offerings.catalogue_only)
     deprecating: bool = False
     retired_on: date | None = None
     prices: list[ApiPrice] = []
@@ -134,7 +135,8 @@ def model_entry(facts: ModelFacts, kind: str | None, moving_alias_of: list[str] 
     routes = [ApiRoute(provider_id=r.provider_id, provider=r.provider, route=r.route, source=r.source, variant=r.variant,
                        input_usd_per_mtok=r.input_usd_per_mtok, output_usd_per_mtok=r.output_usd_per_mtok,
                        cache_read_usd_per_mtok=r.cache_read_usd_per_mtok, cache_read_source=r.cache_read_source,
-                       context_window=r.context_window, free_tier=r.free_tier, deprecating=r.deprecating,
+                       context_window=r.context_window, free_tier=r.free_tier, catalogue_only=r.catalogue_only,
+                       deprecating=r.deprecating,
                        retired_on=r.retired_on, prices=by_route.get((r.provider_id, r.source, r.route), []))
               for r in facts.routes]
     return ApiModel(
@@ -281,7 +283,8 @@ def schema_text(schema: dict) -> str:
 
 
 def to_json(payload: BaseModel) -> str:
-    return payload.model_dump_json(indent=1) + "\n"
+    """Compact JSON (on 2026-08 some 6 MB each for models.json and aliases.json)."""
+    return payload.model_dump_json() + "\n"
 
 
 if __name__ == "__main__":  # python -m warehouse.site.api docs/api: rewrite the committed copies
