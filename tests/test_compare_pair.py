@@ -134,3 +134,14 @@ def test_the_docs_compare_pair_queries_answer(con):
     assert pair[:3] == (SMALL, QWEN, QWEN) and pair[3] == D("29.8")
     ((kept, total),) = con.execute(blocks[1]).fetchall()
     assert 0 < kept <= total == 25  # 26 chat models, none of them a moving alias of Small 4
+
+
+def test_export_of_a_model_has_every_pair_of_it(con):
+    """`versus export --model X` pages every pair of X, stored or not, each with its review date."""
+    from warehouse.export import pairs_of
+
+    full = full_rows(con)
+    got = pairs_of(con, SMALL)
+    assert [(a, b) for a, b, _ in got] == sorted(p for p in full if SMALL in p)
+    assert any((a, b) not in stored(con) for a, b, _ in got)
+    assert {r for _, _, r in got} == {last_reviewed(con, a, b) for a, b, _ in got} != {None}

@@ -127,16 +127,17 @@ def stored_traffic(con: duckdb.DuckDBPyConnection) -> TrafficProfile | None:
 
 def pairs_of(con: duckdb.DuckDBPyConnection, model_id: str | None = None) -> list[Pair]:
     """Every pair in `comparisons` (the stored pairs), or every pair of `model_id`, stored or not
-    (macro comparison_pair_keys; last_reviewed as compare_pair gives it), in canonical order."""
+    (macro comparison_pairable; last_reviewed as compare_pair gives it), in canonical order."""
     if model_id is None:
         return con.execute("SELECT model_a, model_b, last_reviewed FROM comparisons ORDER BY 1, 2").fetchall()
     return con.execute("""
-        SELECT k.model_a, k.model_b, coalesce(c.last_reviewed, least(ma.last_reviewed, mb.last_reviewed))
-        FROM comparison_pair_keys(NULL, NULL) k
-        JOIN comparison_models ma ON ma.model_id = k.model_a
-        JOIN comparison_models mb ON mb.model_id = k.model_b
-        LEFT JOIN comparisons c ON c.model_a = k.model_a AND c.model_b = k.model_b
-        WHERE ? IN (k.model_a, k.model_b) ORDER BY 1, 2""", [model_id]).fetchall()
+        SELECT least(m.model_id, o.model_id) AS a, greatest(m.model_id, o.model_id) AS b,
+               coalesce(c.last_reviewed, least(m.last_reviewed, o.last_reviewed))
+        FROM comparison_models m
+        JOIN comparison_models o ON o.model_id <> m.model_id
+         AND comparison_pairable(m.model_id, m.kind, m.alias_candidates, o.model_id, o.kind, o.alias_candidates)
+        LEFT JOIN comparisons c ON c.model_a = least(m.model_id, o.model_id) AND c.model_b = greatest(m.model_id, o.model_id)
+        WHERE m.model_id = ? ORDER BY 1, 2""", [model_id]).fetchall()
 
 
 def _write_pages(job: tuple[list[Pair], RecordBuilder, dict[str, str], Path, str]) -> list[tuple[str, str]]:
