@@ -41,7 +41,7 @@ from warehouse.export import model_slugs, shown_id, stored_traffic
 from warehouse.forks import map_chunks
 from warehouse.records import ModelNotFound, RecordBuilder, frozen, load_facts, resolve_model
 from warehouse.runs import source_health
-from warehouse.site import api, catalog, charts
+from warehouse.site import catalog, charts
 from warehouse.site.selection import HOW_CHOSEN, SELECTIONS, Candidate, nearest, pairs_file
 
 MANIFEST = ".site-manifest.json"
@@ -508,6 +508,7 @@ def _outputs(page: tuple[str, str, tuple]) -> list[str]:
 def _api_files(con, plan: Plan, renderer: Renderer | None, partners: dict[str, list]):
     """(path, key, content or a function making it) of api/models.json, api/aliases.json and the
     schemas. A key unchanged since the previous build links its file without building it."""
+    from warehouse.site import api  # here, so that `python -m warehouse.site.api` runs it once
     rows = plan.rows
     ids = [r.model_id for r in rows]
     as_of = plan.as_of.isoformat() if plan.as_of else None
