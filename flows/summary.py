@@ -34,6 +34,9 @@ def summary_markdown(report: RefreshReport, top: int = 10) -> str:
         lines += ["", f"Models: {rec.models}; offerings: {rec.offerings}; "
                       f"new models: {len(rec.new_models)}; retired offerings: {rec.retired_offerings}; "
                       f"price changes: {len(rec.price_changes)}"]
+        lines += ["", f"Reconciled: recomputed {rec.recomputed_models} of {rec.models} models ("
+                      + (_md(rec.recompute_reason) if rec.recompute_reason else "no input changed since the last run")
+                      + ")"]
         if rec.new_models:
             lines.append(f"New models: {', '.join(_md(m) for m in rec.new_models[:top])}" + (" ..." if len(rec.new_models) > top else ""))
         if rec.price_changes:

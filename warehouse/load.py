@@ -80,7 +80,8 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], rows
     if not rows:
         return
     schema = con.sql(f"SELECT {', '.join(columns)} FROM {table} LIMIT 0").to_arrow_table().schema
-    batch = pa.Table.from_pylist([dict(zip(columns, r)) for r in rows], schema=schema)
+    batch = pa.Table.from_arrays([pa.array(values, type=f.type) for values, f in zip(zip(*rows), schema)],
+                                 schema=schema)  # column by column: no dict per row
     con.register("_batch", batch)
     try:
         con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM _batch")

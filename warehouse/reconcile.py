@@ -3,8 +3,9 @@
 Python resolves identity (pure, `pipeline.identity`) over the distinct source ids and registers it,
 with the curated rules, as small tables; the SQL in `warehouse/sql/reconcile/` (run in name order,
 in one transaction) does the rest set-based. models, model_aliases, model_capabilities, providers,
-conflicts, lineage and the current values of offerings are rebuilt each run; offerings'
-first_seen, last_seen and active, and price_history, carry across runs.
+conflicts, lineage and the current values of offerings are rebuilt by each run whose inputs
+changed (`warehouse.incremental`; an unchanged run recomputes no model); offerings' first_seen,
+last_seen and active, and price_history, carry across runs.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import pyarrow as pa
 
 from pipeline import benchmarks, display_names, identity, leaderboard_names, reconcile as rules
 from pipeline.identity import families, kinds
+from warehouse import incremental
 
 
 class ResolutionRow(NamedTuple):
@@ -56,6 +58,8 @@ class ReconcileSummary:
     unresolved: int = 0
     ambiguous: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    recomputed_models: int = 0           # models recomputed: all of them, or none when nothing changed
+    recompute_reason: str | None = None  # why they were (None: the inputs were the last run's)
 
 
 def sql_steps() -> list[tuple[str, str]]:
@@ -64,13 +68,21 @@ def sql_steps() -> list[tuple[str, str]]:
     return [(f.name, f.read_text()) for f in sorted(folder.iterdir(), key=lambda f: f.name) if f.name.endswith(".sql")]
 
 
-def reconcile(con: duckdb.DuckDBPyConnection, run_id: int, now: datetime) -> ReconcileSummary:
-    """Rebuild the reconciled tables from `current_observations`; carry offerings' history."""
+def reconcile(con: duckdb.DuckDBPyConnection, run_id: int, now: datetime, full: bool = False) -> ReconcileSummary:
+    """Rebuild the reconciled tables from `current_observations`; carry offerings' history.
+
+    A run whose inputs are the last reconcile's (`warehouse.incremental`) recomputes no model and
+    only moves what depends on the run; `full` recomputes every model regardless."""
     started = time.perf_counter()
     timings: dict[str, float] = {}
     before_models = {r[0] for r in con.execute("SELECT model_id FROM models").fetchall()}
-    previous = before_models | {r[0] for r in con.execute(
-        "SELECT model_id FROM offerings UNION SELECT model_id FROM price_history").fetchall()}
+    previous = incremental.known_ids(con)
+    reason, state = incremental.why_recompute(con, now, previous)
+    if full:
+        reason = "a full recompute was asked for"
+    timings["inputs check"] = time.perf_counter() - started
+    if reason is None:
+        return _unchanged(con, run_id, state, started, timings)
 
     ids = [identity.SourceId(*r) for r in con.execute(
         "SELECT DISTINCT source, provider_id, model_id FROM current_observations UNION "
@@ -105,6 +117,12 @@ def reconcile(con: duckdb.DuckDBPyConnection, run_id: int, now: datetime) -> Rec
         retired = con.execute(
             "SELECT count(*) FROM _offer_prev p JOIN offerings o USING (model_id, provider_id, source, route) "
             "WHERE p.active AND NOT o.active").fetchone()[0]
+        unresolved = sum(r.method == "unresolved" for r in result.resolutions)
+        ambiguous = sum(r.method == "ambiguous" for r in result.resolutions)
+        step = time.perf_counter()
+        incremental.save_route_documents(con)
+        incremental.save(con, run_id, unresolved, ambiguous)
+        timings["state saved"] = time.perf_counter() - step
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -124,8 +142,28 @@ def reconcile(con: duckdb.DuckDBPyConnection, run_id: int, now: datetime) -> Rec
         models=models, offerings=active, new_models=[m for m in after_models if m not in before_models],
         retired_offerings=retired, price_changes=changes, conflicts=conflicts,
         resolution=resolution_report(con), seconds=time.perf_counter() - started,
-        unresolved=sum(r.method == "unresolved" for r in result.resolutions),
-        ambiguous=sum(r.method == "ambiguous" for r in result.resolutions), timings=timings)
+        unresolved=unresolved, ambiguous=ambiguous, timings=timings, recomputed_models=models,
+        recompute_reason=reason)
+
+
+def _unchanged(con: duckdb.DuckDBPyConnection, run_id: int, state: incremental.State, started: float,
+               timings: dict[str, float]) -> ReconcileSummary:
+    """A run whose inputs are the last reconcile's: no model recomputed; offerings' last_seen moves."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        incremental.refresh_dated(con, run_id, state)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    models, active = con.execute(
+        "SELECT (SELECT count(*) FROM models), (SELECT count(*) FROM offerings WHERE active)").fetchone()
+    conflicts = dict(con.execute("SELECT field, count(*) FROM conflicts GROUP BY field ORDER BY 2 DESC, 1").fetchall())
+    timings["unchanged"] = time.perf_counter() - started
+    return ReconcileSummary(
+        models=models, offerings=active, new_models=[], retired_offerings=0, price_changes=[], conflicts=conflicts,
+        resolution=resolution_report(con), seconds=time.perf_counter() - started, unresolved=state.unresolved,
+        ambiguous=state.ambiguous, timings=timings, recomputed_models=0, recompute_reason=None)
 
 
 def _inputs(result: identity.Identity, ids: list[identity.SourceId], run_id: int, now: datetime,

@@ -63,8 +63,9 @@ WHERE disputes AND exact_id AND chosen_exact_id AND NOT agrees AND witness <> ch
 GROUP BY ALL
 UNION ALL
 SELECT ch.target, ch.model_id, ch.column_name, 'day_one_is_month',
-       list(DISTINCT {'source': o.source, 'source_id': o.source_id, 'value': o.value,
-                      'provider': o.source_provider_id, 'copy_of': o.copy_of, 'url': o.url, 'as_of': o.as_of})
+       list_sort(list(DISTINCT {'source': o.source, 'source_id': o.source_id, 'value': o.value,
+                                'provider': o.source_provider_id, 'copy_of': o.copy_of, 'url': o.url,
+                                'as_of': o.as_of}))  -- in one order every run
 FROM _chosen ch
 JOIN (SELECT DISTINCT target, column_name FROM _field_rules WHERE day_one_is_month) f USING (target, column_name)
 JOIN _obs o ON o.model_id = ch.model_id AND o.field = ch.field AND o.class = 'provider' AND o.exact_id
