@@ -9,14 +9,17 @@ fetch time is the same in both, so fetch times (offerings' last_seen) are compar
 """
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import datetime, timezone
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from scrapers.snapshot import Snapshot
+from tests.replay_helpers import LITELLM_FILE, snapshot_copy
 from warehouse.comparisons import refresh_comparisons
 from warehouse.db import connect
 from warehouse.load import load_snapshot_files
@@ -101,6 +104,23 @@ def test_demo_unchanged_night_recomputes_nothing_and_matches_a_full_recompute(tm
     with duckdb.connect(str(db), read_only=True) as con:  # the listed routes were seen by this night's fetch
         assert con.execute("SELECT count(*) FROM offerings WHERE active AND last_seen <> ?",
                            [AUG_22.replace(day=24)]).fetchone()[0] == 0
+
+
+def test_demo_a_changed_body_of_the_same_date_recomputes(tmp_path, demo_snapshot):
+    """A document whose body changed, its as-of and the snapshot's date the same, is a change:
+    LiteLLM's gpt-4o-mini input price edited from $0.15 to $0.30 per million tokens lands."""
+    db = tmp_path / "w.duckdb"
+    night(db, demo_snapshot, AUG_22, ALL_SOURCES)
+    prices = json.loads((demo_snapshot / LITELLM_FILE).read_text())
+    assert prices["gpt-4o-mini"]["input_cost_per_token"] == 1.5e-07
+    prices["gpt-4o-mini"]["input_cost_per_token"] = 3e-07
+    edited = snapshot_copy(tmp_path / "edited", set(ALL_SOURCES), bodies={LITELLM_FILE: json.dumps(prices).encode()})
+    assert Snapshot(edited).data_date == Snapshot(demo_snapshot).data_date
+    changed, _ = next_night_both_ways(tmp_path, db, edited, AUG_22.replace(day=23), ALL_SOURCES)
+    assert changed.recomputed_models == changed.models
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT input_usd_per_mtok FROM offerings WHERE source = 'litellm' AND route = 'gpt-4o-mini'"
+                           ).fetchone()[0] == Decimal("0.30")
 
 
 def test_demo_live_night_whose_date_reaches_a_retirement_recomputes(tmp_path, demo_snapshot):
