@@ -164,9 +164,10 @@ def stage_reconcile(db: Path) -> dict:
     return out
 
 
-def stage_pairs(db: Path, mode: str = "read") -> dict:
+def stage_pairs(db: Path, mode: str = "read", memory_limit: str = "4GB") -> dict:
     """refresh_comparisons as the nightly runs it (`read`: the pairs people read), or with every
-    pair stored (`all`, on a copy of the warehouse, deleted after); then compare_pair for pairs
+    pair stored (`all`, on a copy of the warehouse, deleted after, DuckDB held to `memory_limit`:
+    the machine is shared, and unbounded it takes most of its memory); then compare_pair for pairs
     not stored (median of 20, in this process)."""
     import shutil
     import statistics
@@ -177,11 +178,12 @@ def stage_pairs(db: Path, mode: str = "read") -> dict:
     from warehouse.db import apply_schema
     from warehouse.runs import data_date
 
-    path = db
+    path, config = db, {}
     if mode == "all":
         path = db.with_name("all-pairs.duckdb")
         shutil.copyfile(db, path)
-    con = duckdb.connect(str(path))
+        config = {"memory_limit": memory_limit, "temp_directory": str(db.with_name("all-pairs.tmp"))}
+    con = duckdb.connect(str(path), config=config)
     apply_schema(con)
     run_id = con.execute("SELECT max(run_id) FROM runs").fetchone()[0]
     summary = refresh_comparisons(con, run_id, data_date(con), ComparisonSettings(pairs=mode))
@@ -224,7 +226,7 @@ def child(args: argparse.Namespace) -> None:
     elif args.stage == "site":
         figures = stage_site(args.db, args.db.parent / "site")
     elif args.stage == "all_pairs":
-        figures = stage_pairs(args.db, "all")
+        figures = stage_pairs(args.db, "all", args.all_pairs_memory)
     else:
         figures = STAGES[args.stage](args.db)
     figures["seconds"] = time.perf_counter() - started
@@ -235,20 +237,31 @@ def child(args: argparse.Namespace) -> None:
     print("FIGURES " + json.dumps(figures, default=str), flush=True)
 
 
-def run_stage(stage: str, db: Path, snapshot: Path, factor: float) -> dict:
-    proc = subprocess.run([sys.executable, __file__, "--stage", stage, "--db", str(db), "--snapshot", str(snapshot),
-                           "--factor", str(factor)], capture_output=True, text=True, cwd=ROOT)
+def run_stage(stage: str, db: Path, snapshot: Path, factor: float, options: argparse.Namespace) -> dict:
+    command = [sys.executable, __file__, "--stage", stage, "--db", str(db), "--snapshot", str(snapshot),
+               "--factor", str(factor), "--all-pairs-memory", options.all_pairs_memory]
+    timeout = options.all_pairs_timeout if stage == "all_pairs" else None
+    try:
+        proc = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=timeout)
+    except subprocess.TimeoutExpired:  # subprocess.run kills the child
+        db.with_name("all-pairs.duckdb").unlink(missing_ok=True)
+        return {"timed_out": True, "seconds": float(timeout), "cpu_seconds": float("nan"), "peak_mb": float("nan"),
+                "workers_peak_mb": 0.0, "pairs": 0, "db_mb": float("nan")}
     lines = [line for line in proc.stdout.splitlines() if line.startswith("FIGURES ")]
+    if stage == "all_pairs" and proc.returncode and "Out of Memory" in proc.stderr:
+        db.with_name("all-pairs.duckdb").unlink(missing_ok=True)
+        return {"out_of_memory": True, "seconds": float("nan"), "cpu_seconds": float("nan"),
+                "peak_mb": float("nan"), "workers_peak_mb": 0.0, "pairs": 0, "db_mb": float("nan")}
     if proc.returncode or not lines:
         raise SystemExit(f"stage {stage} at factor {factor} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     return json.loads(lines[-1].removeprefix("FIGURES "))
 
 
-def measure(tmp: Path, snapshot: Path, factor: float, stages: list[str]) -> dict:
+def measure(tmp: Path, snapshot: Path, factor: float, stages: list[str], options: argparse.Namespace) -> dict:
     folder = tmp / f"x{factor:.3f}"
     folder.mkdir()
     db = folder / "w.duckdb"
-    figures = {stage: run_stage(stage, db, snapshot, factor) for stage in stages}
+    figures = {stage: run_stage(stage, db, snapshot, factor, options) for stage in stages}
     figures["db_mb"] = db.stat().st_size / 1e6
     return figures
 
@@ -260,14 +273,16 @@ def report(factor: float, f: dict) -> None:
           f"{f['reconcile']['offerings']:,} offerings; {pairs['tracked']:,} tracked ({pairs['kinds']}); "
           f"{pairs['all_pairs']:,} pairs of one kind, {pairs['pairs']:,} stored (the pairs people read); "
           f"warehouse {f['db_mb']:,.0f} MB" + (f" ({f['all_pairs']['db_mb']:,.0f} MB with every pair stored)"
-                                               if "all_pairs" in f else ""))
+                                               if f.get("all_pairs", {}).get("pairs") else ""))
     total = 0.0
     for stage in STAGES:
         if stage in f:
             s = f[stage]
             total += 0 if stage == "all_pairs" else s["seconds"]
             extra = {"site": lambda: f" ({s['model_pages']:,} model pages, {s['pair_pages']:,} pair pages)",
-                     "all_pairs": lambda: f" (every pair stored: {s['pairs']:,} rows; instead of `pairs`)",
+                     "all_pairs": lambda: (" (every pair: out of memory at the limit)" if s.get("out_of_memory") else
+                                           f" (every pair: not done after {s['seconds']:.0f} s)" if s.get("timed_out") else
+                                           f" (every pair stored: {s['pairs']:,} rows; instead of `pairs`)"),
                      "pairs": lambda: f" (compare_pair of a pair not stored: median {s['compare_pair_ms']:.0f} ms)"}
             print(f"  {stage:10} {s['seconds']:7.1f} s wall, {s['cpu_seconds']:7.1f} s CPU; peak {s['peak_mb']:6,.0f} MB"
                   f" (forked workers {s['workers_peak_mb']:,.0f} MB){extra.get(stage, lambda: '')()}")
@@ -282,6 +297,8 @@ def main() -> None:
                         help="tracked-model targets after the real run (default 3000 10000)")
     parser.add_argument("--no-site", action="store_true", help="leave the site stage out")
     parser.add_argument("--no-all-pairs", action="store_true", help="leave out the every-pair refresh")
+    parser.add_argument("--all-pairs-memory", default="4GB", help="DuckDB memory_limit of the every-pair refresh")
+    parser.add_argument("--all-pairs-timeout", type=float, default=300, help="seconds the every-pair refresh may take")
     parser.add_argument("--stage", choices=list(STAGES), help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--factor", type=float, default=1.0, help=argparse.SUPPRESS)
@@ -292,12 +309,12 @@ def main() -> None:
               + ([] if args.no_site else ["site"]))
     results: dict[float, dict] = {}
     with tempfile.TemporaryDirectory(prefix="versus-scale-") as tmp:
-        results[1.0] = measure(Path(tmp), args.snapshot, 1.0, stages)
+        results[1.0] = measure(Path(tmp), args.snapshot, 1.0, stages, args)
         report(1.0, results[1.0])
         real = results[1.0]["pairs"]["tracked"]
         for target in args.models:
             factor = target / real
-            results[factor] = measure(Path(tmp), args.snapshot, factor, stages)
+            results[factor] = measure(Path(tmp), args.snapshot, factor, stages, args)
             report(factor, results[factor])
     base = results[1.0]
     print(f"\nload average at the end: {os.getloadavg()[0]:.1f} (wall times grow with it; CPU times less so)")
