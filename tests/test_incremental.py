@@ -39,9 +39,11 @@ def night(db: Path, snapshot: Path, fetched_at: datetime, sources: list[str], li
     date is then the fetch time), as flows.refresh runs it, crawls aside."""
     with connect(db) as con:
         run_id = start_run(con, None if live else str(snapshot), None if live else Snapshot(snapshot).data_date)
-        for load in load_snapshot_files(con, run_id, snapshot, fetched_at, only=sources).values():
+        loads = load_snapshot_files(con, run_id, snapshot, fetched_at, only=sources)
+        for load in loads.values():
             record_source(con, run_id, load)
         summary = reconcile(con, run_id, fetched_at, full=full)
+        summary.loads = loads  # what the loader did, for the tests
         refresh_comparisons(con, run_id, fetched_at.date())
         finish_run(con, run_id)
     return summary
@@ -100,6 +102,8 @@ def test_demo_unchanged_night_recomputes_nothing_and_matches_a_full_recompute(tm
 
     unchanged, _ = next_night_both_ways(tmp_path, db, demo_snapshot, AUG_22.replace(day=24), ALL_SOURCES)
     assert (unchanged.recomputed_models, unchanged.recompute_reason) == (0, None)
+    # no document's body changed: each is known by its sha256, nothing re-extracted
+    assert all(load.unchanged == load.documents > 0 for load in unchanged.loads.values())
     assert unchanged.models == changed.models
     with duckdb.connect(str(db), read_only=True) as con:  # the listed routes were seen by this night's fetch
         assert con.execute("SELECT count(*) FROM offerings WHERE active AND last_seen <> ?",
