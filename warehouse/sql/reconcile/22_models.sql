@@ -29,15 +29,26 @@ QUALIFY f.field_rank = min(f.field_rank) OVER (
 -- ('119B A6B'), then the value itself (so a run is deterministic). A name is first the one a
 -- deciding class lists under the model's own id: another id's name is the alias's or the
 -- reseller's ('DeepSeek Chat' is deepseek-chat's, not DeepSeek V3.2's).
+-- (support and overall_support are counted by GROUP BY and joined back: a windowed count(DISTINCT)
+-- is several times slower.)
 CREATE OR REPLACE TEMP TABLE _chosen AS
-SELECT * FROM (
-    SELECT *, count(DISTINCT witness) OVER (PARTITION BY target, model_id, column_name, class, txt) AS support,
-              count(*) OVER (PARTITION BY target, model_id, column_name, txt) AS overall_support
-    FROM _candidates)
-QUALIFY row_number() OVER (PARTITION BY target, model_id, column_name
-                           ORDER BY CASE WHEN column_name = 'name' THEN NOT (decides AND exact_id) END,
-                                    rank, exact_id DESC, support DESC, source_rank, overall_support DESC,
-                                    coalesce(note LIKE '%title names%', false), txt, source_id, source_provider_id) = 1;
+WITH support AS (
+    SELECT target, model_id, column_name, class, txt, count(DISTINCT witness) AS support
+    FROM _candidates GROUP BY ALL),
+overall AS (
+    SELECT target, model_id, column_name, txt, count(*) AS overall_support
+    FROM _candidates GROUP BY ALL)
+SELECT c.*, s.support, o.overall_support
+FROM _candidates c
+JOIN support s ON s.target = c.target AND s.model_id = c.model_id AND s.column_name = c.column_name
+              AND s.class = c.class AND s.txt IS NOT DISTINCT FROM c.txt
+JOIN overall o ON o.target = c.target AND o.model_id = c.model_id AND o.column_name = c.column_name
+              AND o.txt IS NOT DISTINCT FROM c.txt
+QUALIFY row_number() OVER (PARTITION BY c.target, c.model_id, c.column_name
+                           ORDER BY CASE WHEN c.column_name = 'name' THEN NOT (c.decides AND c.exact_id) END,
+                                    c.rank, c.exact_id DESC, s.support DESC, c.source_rank, o.overall_support DESC,
+                                    coalesce(c.note LIKE '%title names%', false), c.txt, c.source_id,
+                                    c.source_provider_id) = 1;
 
 -- Every candidate judged against the chosen value: `agrees` within the field kind's tolerance,
 -- `exact` when it states the chosen value itself (only those are cited for it; 128000 agrees

@@ -45,7 +45,8 @@ SELECT model_id AS entity,
        'disagreement' AS category
 FROM _judged
 LEFT JOIN _disputed d USING (target, model_id, column_name)
-WHERE conflicts
+WHERE conflicts AND (target, model_id, column_name) IN (  -- only the fields some candidate disagrees on
+    SELECT target, model_id, column_name FROM _judged WHERE conflicts AND NOT agrees)
 GROUP BY target, model_id, column_name
 HAVING bool_or(NOT agrees);
 
@@ -79,7 +80,7 @@ WITH long AS (
 evidence AS (  -- the document behind each listed price, and the source it speaks for
     SELECT model_id, provider_id, source, route, field, min(url) AS url, min(as_of) AS as_of,
            min(copy_of) AS copy_of, min(witness) AS witness
-    FROM _offer_obs GROUP BY ALL),
+    FROM _offer_obs WHERE field IN (SELECT field FROM _offering_conflicts) GROUP BY ALL),
 judged AS (
     SELECT l.*, e.url, e.as_of, e.copy_of, coalesce(e.witness, l.source) AS witness,
            p.price AS chosen_price, p.source AS chosen_source, s.offering_rank,
