@@ -58,7 +58,7 @@ def test_a_litellm_file_cut_to_a_tenth_is_held_then_accepted(db, tmp_path):
     assert proc.returncode == 2, proc.stderr
     held = (f"{LITELLM}: states {routes_in(body)} models/routes, the last accepted document {ROUTES} "
             "(fewer than 50%); `versus accept litellm` applies it")
-    assert f"| litellm | held | 1 | 0 | 0 |" in proc.stdout
+    assert "| litellm | held | 1 | 0 | 0 |" in proc.stdout
     assert "Held (not applied; review, then `versus accept SOURCE`): litellm" in proc.stdout
     assert current(db, "litellm") == before, "the last accepted document stays current"
     with duckdb.connect(str(db), read_only=True) as con:

@@ -124,4 +124,4 @@ def test_a_live_download_larger_than_its_sources_bound_is_cancelled(tmp_path):
         loads = live_run(tmp_path / "w.duckdb", server, None, tmp_path / "spool", sources=["aider"])
         assert len(server.requests_for(AIDER)) == 1, "asked once (a cancelled download is not retried)"
     (error,) = loads["aider"].errors
-    assert error.startswith(f"{AIDER}: ") and f"larger than download max size (4194304)" in error, error
+    assert error.startswith(f"{AIDER}: ") and "larger than download max size (4194304)" in error, error

@@ -16,7 +16,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from scrapers.snapshot import Snapshot
 from tests.replay_helpers import LITELLM_FILE, snapshot_copy

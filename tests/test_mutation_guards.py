@@ -10,13 +10,11 @@ import asyncio
 import email.utils
 import itertools
 import json
-import os
 import subprocess
 import sys
 import time
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal as D
-from pathlib import Path
 
 import duckdb
 import pytest

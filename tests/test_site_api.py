@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from decimal import Decimal as D
 from html import unescape
 from pathlib import Path
