@@ -6,11 +6,12 @@ import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
-from importlib import resources
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError, field_validator, model_validator
+
+from pipeline import curated
 
 MONTH = re.compile(r"\d{4}-\d{2}")
 Value = Decimal | int | bool | date | str | tuple[str, ...]
@@ -39,10 +40,13 @@ class FieldSpec(BaseModel):
     doc: str | None = None
 
 
+class FieldsFile(RootModel[dict[str, FieldSpec]]):
+    """Schema of `pipeline/fields.yaml`: each field's name and its spec."""
+
+
 @cache
 def field_specs() -> dict[str, FieldSpec]:
-    text = resources.files("pipeline").joinpath("fields.yaml").read_text()
-    return {name: FieldSpec.model_validate(spec) for name, spec in yaml.safe_load(text).items()}
+    return curated.load("fields.yaml", FieldsFile).root
 
 
 class Document(BaseModel):

@@ -12,10 +12,10 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-import yaml
 from bs4 import BeautifulSoup, Tag
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
+from pipeline import curated
 from pipeline.observation import Document, Extraction, SourceError
 from pipeline.sources.price_cells import Unit, clean, read_cell, strip_footnotes
 
@@ -59,7 +59,7 @@ class PagesFile(BaseModel):
 
 
 class ConfigError(ValueError):
-    """The pages file is invalid: names the file, the entry and its line."""
+    """The pages file is invalid: names the file, the entry and its line (read by `pipeline.curated`)."""
 
 
 def load_pages(path: str | Path | None = None) -> dict[str, Page]:
@@ -70,22 +70,9 @@ def load_pages(path: str | Path | None = None) -> dict[str, Page]:
     else:
         name, text = str(path), Path(path).read_text()
     try:
-        data = yaml.safe_load(text)
-        node = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{name}: not valid YAML: {exc}") from None
-    try:
-        parsed = PagesFile.model_validate(data)
-    except ValidationError as exc:
-        loc = exc.errors()[0]["loc"]
-        where = ""
-        if len(loc) >= 2 and loc[0] == "pages" and isinstance(loc[1], int):
-            entry = data["pages"][loc[1]]
-            url = entry.get("url") if isinstance(entry, dict) else None
-            where = f" entry {loc[1] + 1}{f' ({url})' if url else ''} at line {_line(node, loc[1])}"
-        same = [e for e in exc.errors() if e["loc"][:2] == loc[:2]]  # every error of that entry
-        problems = "; ".join(f"{_path(e['loc'])}: {e['msg']}" for e in same)
-        raise ConfigError(f"{name}:{where}: {problems}") from None
+        parsed = curated.load_text(text, name, PagesFile)
+    except curated.CuratedFileError as exc:
+        raise ConfigError(_message(name, exc)) from None
     pages: dict[str, Page] = {}
     for page in parsed.pages:
         if page.url in pages:
@@ -94,16 +81,24 @@ def load_pages(path: str | Path | None = None) -> dict[str, Page]:
     return pages
 
 
+def _message(name: str, exc: curated.CuratedFileError) -> str:
+    """The first bad entry's problems: `name: entry N (url) at line L: field: problem; ...`."""
+    if not exc.errors:  # not valid YAML: curated's message says so
+        return str(exc)
+    loc = exc.errors[0]["loc"]
+    where = ""
+    if len(loc) >= 2 and loc[0] == "pages" and isinstance(loc[1], int):
+        entry = exc.data["pages"][loc[1]]
+        url = entry.get("url") if isinstance(entry, dict) else None
+        where = f" entry {loc[1] + 1}{f' ({url})' if url else ''} at line {curated.line(exc.node, loc[:2])}"
+    same = [e for e in exc.errors if e["loc"][:2] == loc[:2]]  # every error of that entry
+    problems = "; ".join(f"{_path(e['loc'])}: {e['msg']}" for e in same)
+    return f"{name}:{where}: {problems}"
+
+
 def _path(loc: tuple) -> str:
     inner = [str(part) for part in loc[2:]] if len(loc) > 2 and loc[0] == "pages" else [str(p) for p in loc]
     return ".".join(inner) or "entry"
-
-
-def _line(node: yaml.Node, index: int) -> int:
-    for key, value in node.value:
-        if key.value == "pages" and isinstance(value, yaml.SequenceNode) and index < len(value.value):
-            return value.value[index].start_mark.line + 1
-    return 0
 
 
 @cache
