@@ -168,8 +168,14 @@ def _coerce(spec: FieldSpec, value: object, name: str | None = None) -> Value:
     return check_controls(value.strip(), name or "the text", CONTROL if name in NAMES else TEXT_CONTROL)
 
 
-COMPONENTS = ("input", "output", "cache_read", "cache_write_5m", "cache_write_1h", "input_audio", "output_audio",
-              "cache_read_audio", "input_image", "output_image", "input_video", "output_video", "output_reasoning")
+TOKEN_COMPONENTS = ("input", "output", "cache_read", "cache_write_5m", "cache_write_1h", "input_audio", "output_audio",
+                    "cache_read_audio", "input_image", "output_image", "input_video", "output_video", "output_reasoning")
+# Prices per unit that is not a token (`price_usd_per_unit`): the name says of what and per what. They
+# are shown in their unit and never enter token prices, costs or comparisons.
+UNIT_COMPONENTS = ("input_per_character", "output_per_character", "input_per_image", "output_per_image",
+                   "input_per_second", "output_per_second", "input_audio_per_second", "input_video_per_second",
+                   "output_video_per_second")
+COMPONENTS = TOKEN_COMPONENTS + UNIT_COMPONENTS
 SERVICE_TIERS = ("standard", "batch", "flex", "priority")
 Component = Literal[COMPONENTS]  # type: ignore[valid-type]
 ServiceTier = Literal[SERVICE_TIERS]  # type: ignore[valid-type]
@@ -219,7 +225,7 @@ class Observation(Stated):
     value: Value
     unit: str | None = None
     note: str | None = None
-    price: PriceKey | None = None  # set exactly for field price_usd_per_mtok
+    price: PriceKey | None = None  # set exactly for the price fields (price_usd_per_mtok, price_usd_per_unit)
 
     @field_validator("provider_id")
     @classmethod
@@ -232,8 +238,12 @@ class Observation(Stated):
         spec = field_specs().get(data.get("field"))
         if spec is None:
             raise ValueError(f"unknown field {data.get('field')!r}")
-        if (data.get("field") == "price_usd_per_mtok") != (data.get("price") is not None):
-            raise ValueError("price_usd_per_mtok, and only it, carries a price key")
+        price = data.get("price")
+        if (data.get("field") in PRICE_FIELDS) != (price is not None):
+            raise ValueError("price_usd_per_mtok and price_usd_per_unit, and only they, carry a price key")
+        component = price.get("component") if isinstance(price, dict) else getattr(price, "component", None)
+        if price is not None and (component in UNIT_COMPONENTS) != (data["field"] == "price_usd_per_unit"):
+            raise ValueError(f"{component} is not a component of {data['field']}")
         return {**data, "value": _coerce(spec, data.get("value"), data.get("field")), "unit": spec.unit}
 
 
@@ -368,6 +378,14 @@ def benchmark_result(doc: Document, model_id: str, benchmark, score: object, *, 
                            setting=setting or None, harness=harness or None, score=value, ci_low=low,
                            ci_high=high, sample_size=size, evaluated_at=when, result_url=result_url,
                            source_row=source_row, note=note)
+
+
+PRICE_FIELDS = ("price_usd_per_mtok", "price_usd_per_unit")
+
+
+def add_unit_price(out: Extraction, model_id: str, provider_id: str | None, value: object, component: str) -> None:
+    """Record one price per non-token unit (a `UNIT_COMPONENTS` name); None is skipped."""
+    out.add(model_id, provider_id, "price_usd_per_unit", value, price=PriceKey(component=component))
 
 
 def add_price(out: Extraction, model_id: str, provider_id: str | None, value: object, note: str | None = None,

@@ -343,3 +343,16 @@ def test_a_model_page_lists_tiered_cache_and_batch_prices_from_offering_prices(d
         row = (f"<td>gemini-2.5-pro</td><td>{component.replace('_', ' ')}</td><td>standard</td>"
                f"<td>prompts over {threshold:,} tokens</td><td>${usd.normalize():.2f}/1M</td><td>modelsdev</td>")
         assert row in table, row
+
+
+def test_a_model_page_shows_prices_in_other_units_in_their_unit(demo_site):
+    """LiteLLM's `gemini/gemma-3-27b-it` (the demo file) states input_cost_per_character 0 and
+    input_cost_per_audio_per_second 0: Gemma 3 27B's page lists them per character and per second,
+    apart from its token prices."""
+    _, out = demo_site
+    page = (out / "models/google-gemma-3-27b-it.html").read_text(encoding="utf-8")
+    table = page[page.index('<table class="unit-prices">'):].split("</table>")[0]
+    assert "<td>gemini/gemma-3-27b-it</td><td>input</td><td>$0.00 per 1M characters</td><td>litellm</td>" in table
+    assert "<td>gemini/gemma-3-27b-it</td><td>input audio</td><td>$0.00 per second</td><td>litellm</td>" in table
+    other = (out / "models/openai-gpt-4o-mini.html").read_text(encoding="utf-8")
+    assert 'class="unit-prices"' not in other  # no source states one for it

@@ -93,6 +93,17 @@ def usd_per_mtok(price: Decimal | None) -> str:
     return f"${plain(shown, 2)}/1M"
 
 
+UNIT_WORDS = {"character": ("1M characters", Decimal(1_000_000)), "image": ("image", Decimal(1)),
+              "second": ("second", Decimal(1))}
+
+
+def usd_per_unit(price: Decimal, component: str) -> str:
+    """A price per non-token unit in that unit: `$15.00 per 1M characters`, `$0.04 per image`,
+    `$0.0001 per second` (component: a pipeline/observation.py UNIT_COMPONENTS name)."""
+    words, scale = UNIT_WORDS[component.rsplit("_per_", 1)[1]]
+    return usd_per_mtok(price * scale).removesuffix("/1M") + f" per {words}"
+
+
 @lru_cache(maxsize=4096)
 def usd(amount: Decimal | None) -> str:
     """Money to the cent: `$1,234.50`; a positive amount under a cent is `under $0.01`."""

@@ -21,7 +21,7 @@ import re
 from functools import partial
 from typing import Any
 
-from pipeline.observation import Document, Extraction, add_price
+from pipeline.observation import Document, Extraction, add_price, add_unit_price
 from pipeline.sources.common import per_mtok, read
 
 PRICES = {"input_usd_per_mtok": "input_cost_per_token", "output_usd_per_mtok": "output_cost_per_token",
@@ -34,6 +34,13 @@ COMPONENT_KEYS = {"input_cost_per_token": "input", "output_cost_per_token": "out
                   "cache_read_input_audio_token_cost": "cache_read_audio",
                   "input_cost_per_image_token": "input_image", "output_cost_per_image_token": "output_image",
                   "input_cost_per_video_token": "input_video", "output_cost_per_reasoning_token": "output_reasoning"}
+# LiteLLM's prices per non-token unit (USD per unit as stated) -> pipeline/observation.py UNIT_COMPONENTS
+UNIT_KEYS = {"input_cost_per_character": "input_per_character", "output_cost_per_character": "output_per_character",
+             "input_cost_per_image": "input_per_image", "output_cost_per_image": "output_per_image",
+             "input_cost_per_second": "input_per_second", "output_cost_per_second": "output_per_second",
+             "input_cost_per_audio_per_second": "input_audio_per_second",
+             "input_cost_per_video_per_second": "input_video_per_second",
+             "output_cost_per_video_per_second": "output_video_per_second"}
 SERVICE_SUFFIXES = {"batches": "batch", "flex": "flex", "priority": "priority"}
 _THRESHOLD = r"_above_(?P<n>\d+)(?P<k>k?)_tokens"
 _TIER = r"_(?P<tier>batches|flex|priority)"
@@ -65,6 +72,8 @@ def _emit(out: Extraction, model_id: str, entry: dict[str, Any]) -> None:
     for field, key in PRICES.items():
         add(field, per_mtok(entry.get(key)))
     _components(out, model_id, provider_id, entry)
+    for key, component in UNIT_KEYS.items():
+        add_unit_price(out, model_id, provider_id, entry.get(key), component)
     add("context_window", entry.get("max_input_tokens"))
     add("max_output_tokens", entry.get("max_output_tokens"))
     add("deprecation_date", entry.get("deprecation_date"))

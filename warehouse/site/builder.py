@@ -196,6 +196,7 @@ class Renderer:
         self.histories = catalog.price_histories(con, ids) if ids else {}
         self.benchmarks = catalog.model_benchmarks(con, ids) if ids else {}
         self.components = catalog.price_components(con, ids) if ids else {}
+        self.unit_prices = catalog.unit_prices(con, ids) if ids else {}
         self.rows = {r.model_id: r for r in plan.rows}
         self.as_of = plan.as_of or datetime.now(timezone.utc)
         self.as_of_text = self.as_of.date().isoformat()
@@ -236,6 +237,7 @@ class Renderer:
             sections=render.model_sections(facts), charts=self._histories(model_id),
             benchmarks=self.benchmarks.get(model_id, []), pairs=links, how_chosen=HOW_CHOSEN,
             components=[_component_row(facts, c) for c in self.components.get(model_id, [])],
+            unit_prices=[_unit_price_row(facts, u) for u in self.unit_prices.get(model_id, [])],
             sources=render.sources_table(self.records.documents.get(model_id, [])), reviewed=reviewed_text)
 
     def pair_record(self, a: str, b: str) -> ComparisonRecord:
@@ -268,6 +270,12 @@ def _component_row(facts, c: catalog.PriceComponent) -> tuple[str, ...]:
         applies += f", {c.hours}"
     return (facts.provider_name(c.provider_id), c.route, c.component.replace("_", " "), c.service_tier, applies,
             fig.usd_per_mtok(c.usd_per_mtok), c.source)
+
+
+def _unit_price_row(facts, u: catalog.UnitPrice) -> tuple[str, ...]:
+    """Provider, route, what is priced, price in its unit, source: one row of the other-units table."""
+    return (facts.provider_name(u.provider_id), u.route, u.component.rsplit("_per_", 1)[0].replace("_", " "),
+            fig.usd_per_unit(u.usd, u.component), u.source)
 
 
 def monthly_profiles(record: ComparisonRecord) -> list[tuple[str, list[Decimal | None]]]:

@@ -157,6 +157,37 @@ def price_components(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str
     return out
 
 
+@dataclass(frozen=True)
+class UnitPrice:
+    """A price per non-token unit one source states for an active route (observations field
+    `price_usd_per_unit`): shown in its unit, never in token prices or costs."""
+    provider_id: str
+    route: str
+    source: str
+    component: str  # pipeline/observation.py UNIT_COMPONENTS: 'input_per_character', 'output_per_image'...
+    usd: Decimal
+    url: str
+
+
+_UNIT_PRICES = """
+    SELECT DISTINCT a.model_id, o.provider_id, o.route, ob.source, ob.price_component, ob.value_decimal, ob.url
+    FROM current_observations ob
+    JOIN model_aliases a ON a.source = ob.source AND a.source_id = ob.model_id
+                        AND a.provider_id IS NOT DISTINCT FROM ob.provider_id
+    JOIN offerings o ON o.model_id = a.model_id AND o.source = ob.source AND o.route = ob.model_id
+                    AND o.source_provider_id = ob.provider_id AND o.active
+    WHERE ob.field = 'price_usd_per_unit'"""
+
+
+def unit_prices(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, list[UnitPrice]]:
+    """Per model, the prices per character, image or second its active routes' sources state."""
+    out: dict[str, list[UnitPrice]] = defaultdict(list)
+    for r in con.execute(f"SELECT * FROM ({_UNIT_PRICES}) WHERE model_id IN (SELECT unnest(?)) ORDER BY ALL",
+                         [ids]).fetchall():
+        out[r[0]].append(UnitPrice(*r[1:]))
+    return out
+
+
 def model_last_reviewed(con: duckdb.DuckDBPyConnection) -> dict[str, date]:
     """Per tracked model, the date of the latest run that fetched every source it depends on
     successfully (as `comparisons.last_reviewed` is for a pair)."""
@@ -178,8 +209,8 @@ def data_as_of(con: duckdb.DuckDBPyConnection) -> datetime | None:
 
 def model_digests(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Per tracked model, a digest of what its pages show beyond `comparison_models.summary_hash`:
-    citations (lineage), the documents behind them (as of, fetch date), price history and, when
-    present, benchmark results."""
+    citations (lineage), the documents behind them (as of, fetch date), price history, prices in
+    other units and, when present, benchmark results."""
     parts = [f"""SELECT {_ENTITY_MODEL} AS model_id,
                     concat_ws('|', entity_type, entity, route, field, l.source, l.url, document_sha256, value, chosen,
                               d.as_of, CAST(d.last_fetched_at AS DATE)) AS x
@@ -189,6 +220,7 @@ def model_digests(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
                                           valid_from, valid_to) FROM price_history"""]
     parts.append("SELECT model_id, CAST(b AS VARCHAR) FROM benchmark_results b")
     parts.append("SELECT model_id, CAST(p AS VARCHAR) FROM offering_prices p")
+    parts.append(f"SELECT model_id, CAST(u AS VARCHAR) FROM ({_UNIT_PRICES}) u")
     union = " UNION ALL ".join(parts)
     # an order-free digest (a sum of row hashes and the row count): no sort of 100,000s of rows
     return dict(con.execute(f"""
