@@ -398,6 +398,8 @@ FROM (
           FROM (SELECT unnest(wanted_a) AS x, unnest(wanted_b) AS y)) w
     JOIN benchmark_scores a ON a.model_id = w.model_a
     JOIN benchmark_scores b ON b.model_id = w.model_b AND b.compare_key = a.compare_key
+    -- one pair (compare_pair): the ids as constants, so the view reads only their rows (10x faster)
+    WHERE len(wanted_a) <> 1 OR (a.model_id IN (wanted_a[1], wanted_b[1]) AND b.model_id IN (wanted_a[1], wanted_b[1]))
 )
 GROUP BY model_a, model_b;
 
