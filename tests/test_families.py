@@ -1,6 +1,8 @@
 """Undated ids, their dated snapshots and moving aliases (pipeline/identity/families.py): each
 evidence rule on its own, then every family of the 2026-08 snapshot with the evidence that merged
 or split it."""
+import json
+
 import pytest
 
 from pipeline.identity import families
@@ -186,3 +188,23 @@ def test_2026_08_one_model_under_two_ids_and_a_variant_that_must_match(august):
     assert august.execute("SELECT count(*) FROM models WHERE model_id = 'deepseek/deepseek-chat-v3.1'").fetchone() == (0,)
     assert model_of("modelsdev", "iflowcn", "qwen3-235b") == [("qwen/qwen3-235b-a22b",)]
     assert model_of("modelsdev", "vercel", "alibaba/qwen-3-235b") == [("qwen/qwen3-235b-a22b-instruct-2507",)]
+
+
+def test_2026_08_a_serving_apis_bare_size_name_is_the_instruct_model_beside_a_base_one(august, shared_snapshots):
+    """Fireworks' weights library lists Mixtral 8x7B's base weights ('accounts/fireworks/models/mixtral-8x7b'),
+    so the base is a model of its own; the serving APIs' bare 'mixtral-8x7b' is the instruct model:
+    genai-prices' Mistral entry matches 'open-mixtral-8x7b' (Mistral's API name of the instruct model),
+    Snowflake Cortex's is a chat endpoint. An inference host's repo id ('google/gemma-7b' at Together)
+    stays the base."""
+    def model_of(source, provider, source_id):
+        return august.execute("SELECT model_id FROM model_aliases WHERE source = ? AND provider_id = ? AND source_id = ?",
+                              [source, provider, source_id]).fetchall()
+    (path,) = (shared_snapshots / "2026-08" / "genai-prices").iterdir()
+    mistral = next(p for p in json.loads(path.read_text()) if p["id"] == "mistral")
+    entry = next(m for m in mistral["models"] if m["id"] == "mixtral-8x7b")
+    assert {"equals": "open-mixtral-8x7b"} in entry["match"]["or"]
+    assert model_of("genai_prices", "mistral", "mixtral-8x7b") == [("mistralai/mixtral-8x7b-instruct",)]
+    assert model_of("litellm", "snowflake", "snowflake/mixtral-8x7b") == [("mistralai/mixtral-8x7b-instruct",)]
+    assert model_of("litellm", "fireworks_ai", "fireworks_ai/accounts/fireworks/models/mixtral-8x7b") == [
+        ("mistralai/mixtral-8x7b",)]
+    assert model_of("genai_prices", "together", "google/gemma-7b") == [("google/gemma-7b",)]

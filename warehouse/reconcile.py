@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from pipeline import benchmarks, display_names, identity, leaderboard_names, reconcile as rules
 from pipeline.identity import families, kinds
+from pipeline.identity.names import WEIGHTS_LIBRARY
 from warehouse import incremental
 
 
@@ -240,16 +241,16 @@ WHERE field IN ('release_date', 'context_window', 'max_output_tokens', 'input_mo
 UNION
 SELECT source, provider_id, model_id, 'listed_names', unnest(value_list)
 FROM current_observations WHERE field = 'listed_names'
-UNION  -- a Hugging Face host lists a model under its repo's id
+UNION  -- a Hugging Face host lists a model under its repo's id (as pipeline/identity/names.states_weights)
 SELECT source, provider_id, model_id, 'repo', model_id
 FROM current_observations
 WHERE source = 'huggingface' OR (source = 'modelsdev' AND provider_id = 'huggingface')
    OR (source = 'genai_prices' AND starts_with(provider_id, 'huggingface'))
 UNION  -- a host's weights catalogue ('accounts/fireworks/models/qwen2p5-coder-14b') names weights by their repo
 SELECT source, provider_id, model_id, 'catalogued_weights', regexp_extract(model_id, '[^/]+$')
-FROM current_observations WHERE regexp_matches(model_id, '(^|/)accounts/[^/]+/models/')
+FROM current_observations WHERE regexp_matches(model_id, '{weights_library}')
 ORDER BY ALL
-"""
+""".replace("{weights_library}", WEIGHTS_LIBRARY.pattern)  # the identity package's rule (names.states_weights)
 
 KIND_SQL = """
 SELECT source, provider_id, model_id AS source_id, min(url) AS url, min(as_of) AS as_of,

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from pipeline.identity.aliases import alias_file
-from pipeline.identity.names import LOOSE_ENDINGS, SIZE_WORD, SNAPSHOT_DATE, key, parse
+from pipeline.identity.names import LOOSE_ENDINGS, SIZE_WORD, SNAPSHOT_DATE, key, parse, states_weights
 from pipeline.identity.providers import provider_for
 from pipeline.identity.resolver import Identity, SourceId
 
@@ -44,6 +44,7 @@ class Family:
     kept: str = ""  # merged: the id the one model keeps (the stronger anchor's, the undated on a tie)
     relation: Literal["snapshot", "instruct", "alias_target"] = "snapshot"  # instruct: a bare size name and
     # its '-instruct'; alias_target: a moving alias and the model a source links it to
+    serving_to: str = ""  # split instruct, split only by a stated base: its serving ids' model (the instruct)
 
 
 def dated(model_id: str) -> tuple[str, str] | None:
@@ -205,7 +206,11 @@ def _instruct_twins(models: dict[str, int], facts: dict[str, dict[str, set[str]]
         if model_id in curated:
             differ.insert(0, "the alias file names it")
         if differ:
-            out.append(Family(model_id, (twins[0],), "split", "; ".join(differ), relation="instruct"))
+            # split only because weights of a base model are listed (a repo, a host's weights library):
+            # the base model keeps those ids, the serving APIs' ids of the bare name serve the instruct one
+            serving = twins[0] if base and len(differ) == 1 else ""
+            out.append(Family(model_id, (twins[0],), "split", "; ".join(differ), relation="instruct",
+                              serving_to=serving))
         else:
             out.append(Family(model_id, (twins[0],), "merged", "a bare size name no source states a base model of",
                               twins[0], "instruct"))
@@ -227,7 +232,8 @@ def apply(identity: Identity, found: list[Family]) -> Identity:
     resolve to it, not naming it exactly."""
     into = {(f.undated if f.kept != f.undated else f.snapshots[0]): f.kept
             for f in found if f.decision == "merged" and f.snapshots[0] in identity.models}
-    if not into:
+    serving = {f.undated: f.serving_to for f in found if f.serving_to in identity.models}
+    if not into and not serving:
         return identity
     models = dict(identity.models)
     for drop, keep in into.items():
@@ -236,12 +242,24 @@ def apply(identity: Identity, found: list[Family]) -> Identity:
     for r in identity.resolutions:
         if r.model_id in into:
             r = replace(r, model_id=into[r.model_id], names_model=False)
+        elif r.model_id in serving and _serves_chat(r.id):
+            r = replace(r, model_id=serving[r.model_id], names_model=False)
         if any(c in into for c in r.candidates):
             candidates = tuple(sorted({into.get(c, c) for c in r.candidates}))
             r = replace(r, candidates=candidates) if len(candidates) > 1 else \
                 replace(r, model_id=candidates[0], method="rule", candidates=())  # its two matches were one model
         resolutions.append(r)
     return Identity(models, resolutions)
+
+
+def _serves_chat(i: SourceId) -> bool:
+    """Whether a bare size name is a serving API's name of the instruct model: listed by the vendor's
+    own platform, a cloud or a gateway (Mistral's 'mixtral-8x7b' in genai-prices, Snowflake Cortex's,
+    Vercel's 'meta/llama-3.2-3b'), not a weights repo or library, and not an inference host, which
+    serves repos as published ('google/gemma-7b' at Together is the base repo)."""
+    if i.provider_id is None or states_weights(i.source, i.provider_id, i.source_id):
+        return False
+    return provider_for(i.source, i.provider_id).kind in ("vendor", "cloud", "aggregator")
 
 
 def alias_kind(source_id: str, model_id: str | None, names_model: bool, aliases: set[str]) -> str | None:

@@ -173,6 +173,15 @@ CATALOGUE_FOLDER = re.compile(r"(?:^|/)accounts/[^/]+/models/")
 WEIGHTS_LIBRARY = re.compile(CATALOGUE_FOLDER.pattern + r"|^ollama/")
 
 
+def states_weights(source: str, provider_id: str | None, source_id: str) -> bool:
+    """Whether an id names a set of weights rather than a serving API's model: a Hugging Face repo
+    (the card, models.dev's and genai-prices' Hugging Face hosts) or a host's weights library. Kept in
+    step with warehouse/reconcile.py FACT_SQL's `repo` and `catalogued_weights` rows."""
+    return (source == "huggingface" or (source == "modelsdev" and provider_id == "huggingface")
+            or (source == "genai_prices" and (provider_id or "").startswith("huggingface"))
+            or bool(WEIGHTS_LIBRARY.search(source_id)))
+
+
 def names_weights(slug: str) -> bool:
     """Whether a name is a set of open weights by its size: a size word, and after it only the
     words a vendor's release names carry ('qwen2p5-coder-14b-instruct', 'mistral-7b-v0p2',
