@@ -11,6 +11,19 @@ SHARED_SNAPSHOTS = PROJECT_ROOT.parent / "shared" / "snapshots"
 DEMO_SNAPSHOT = PROJECT_ROOT / "snapshots" / "demo"
 
 
+# Fixtures that build a 2026-08 warehouse or start a server: every test using one is marked slow.
+SLOW_FIXTURES = frozenset({"august", "august_file", "prefect_server", "postgres_server"})
+
+
+def pytest_collection_modifyitems(items):
+    """Mark `shared` every test that reads ../shared, and `slow` every test using a SLOW_FIXTURES one."""
+    for item in items:
+        if "shared_snapshots" in item.fixturenames:
+            item.add_marker(pytest.mark.shared)
+        if SLOW_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def shared_snapshots() -> Path:
     """The real recorded snapshots beside the project. CI (CI=true) has them, so there a test that
@@ -91,3 +104,15 @@ def august(shared_snapshots):
     reconcile(con, 1, at)
     yield con
     con.close()
+
+
+@pytest.fixture(scope="session")
+def august_file(august, tmp_path_factory) -> Path:
+    """`august` copied into a DuckDB file, for the CLI to open read-only."""
+    path = tmp_path_factory.mktemp("august") / "august.duckdb"
+    august.execute(f"ATTACH '{path}' AS copy")
+    try:
+        august.execute("COPY FROM DATABASE memory TO copy")
+    finally:
+        august.execute("DETACH copy")
+    return path

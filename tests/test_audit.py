@@ -9,7 +9,6 @@ that API, said $0.28/$0.40 in 2026-01 (a copy left behind); genai-prices' openro
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 from decimal import Decimal
 
 import duckdb
@@ -20,8 +19,6 @@ from flows.cli import app
 from tests.comparison_helpers import LARGE, demo_warehouse
 from tests.test_reconcile import AUG, JAN, MODELSDEV_URL, OR_URL, land
 from warehouse.audit import audit, counts
-from warehouse.db import apply_schema
-from warehouse.load import load_snapshot_files
 from warehouse.reconcile import reconcile
 
 GENAI_URL = "https://raw.githubusercontent.com/pydantic/genai-prices/main/prices/new_data/v2/data.json"
@@ -140,19 +137,8 @@ def test_the_demo_audit_lists_large_2407s_open_weights_disagreement():
     assert (f"{LARGE}@openrouter", "max_output_tokens") not in found
 
 
-@pytest.fixture(scope="module")
-def august(shared_snapshots, tmp_path_factory):
-    db = tmp_path_factory.mktemp("audit") / "aug.duckdb"
-    con = duckdb.connect(str(db))
-    apply_schema(con)
-    load_snapshot_files(con, 1, shared_snapshots / "2026-08", datetime(2026, 8, 22, tzinfo=timezone.utc),
-                        only=["modelsdev", "openrouter", "litellm", "genai_prices"])
-    reconcile(con, 1, datetime(2026, 8, 22, tzinfo=timezone.utc))
-    con.close()
-    return db
-
-
-def test_the_2026_08_audit_lists_at_least_50_disagreements_with_two_values(august):
+def test_the_2026_08_audit_lists_at_least_50_disagreements_with_two_values(august_file):
+    august = august_file  # the session's 2026-08 warehouse (tests/conftest.py), as a file
     result = cli(august, "--format", "json")
     assert result.exit_code == 0, result.stderr
     found = json.loads(result.stdout)["discrepancies"]

@@ -253,17 +253,6 @@ def test_the_pair_tables_profile_sql_matches_the_engine_on_every_route(august):
 
 # --- versus cost -------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def august_file(august, tmp_path_factory):
-    path = tmp_path_factory.mktemp("cost") / "august.duckdb"
-    august.execute(f"ATTACH '{path}' AS copy")
-    try:
-        august.execute("COPY FROM DATABASE memory TO copy")
-    finally:
-        august.execute("DETACH copy")
-    return path
-
-
 def _versus(*args: str):
     import subprocess
     import sys

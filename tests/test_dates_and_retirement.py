@@ -203,6 +203,7 @@ def test_a_deprecating_route_is_listed_with_its_warning_and_named_in_switch_fric
     assert "Deprecated routes" in said and "retires 2026-09-29" in said
 
 
+@pytest.mark.slow  # builds a 2026-08 warehouse
 def test_on_2026_08_retirements_are_read_and_no_route_retired_before_the_snapshot_is_active(shared_snapshots):
     con = duckdb.connect()
     apply_schema(con)

@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from scrapers.snapshot import Snapshot
 from tests.replay_helpers import LITELLM_FILE, snapshot_copy
@@ -144,6 +145,7 @@ def test_demo_live_night_whose_date_reaches_a_retirement_recomputes(tmp_path, de
                            "AND provider_id = 'google-vertex'").fetchall() == [("retired", False)]
 
 
+@pytest.mark.slow  # builds a 2026-08 warehouse
 def test_2026_08_twice(tmp_path, shared_snapshots):
     db = tmp_path / "w.duckdb"
     night(db, shared_snapshots / "2026-08", AUG_22, PRICE_SOURCES + ["lmarena", "aider"])
@@ -152,6 +154,7 @@ def test_2026_08_twice(tmp_path, shared_snapshots):
     assert rerun.recomputed_models == 0 and rerun.models > 1_000
 
 
+@pytest.mark.slow  # builds a 2026-08 warehouse
 def test_2026_01_then_2026_08(tmp_path, shared_snapshots):
     db = tmp_path / "w.duckdb"
     sources = PRICE_SOURCES + ["lmarena", "aider"]

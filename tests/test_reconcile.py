@@ -369,6 +369,7 @@ def shared(shared_snapshots):
     warehouse.con.close()
 
 
+@pytest.mark.slow  # builds a 2026-08 warehouse
 def test_mistral_small_4_is_one_model_offered_by_mistral_openrouter_and_nvidia(shared):
     ids = ["mistral-small-2603", "mistralai/mistral-small-2603", "mistral/mistral-small-2603",
            "mistralai/mistral-small-4-119b-2603"]
@@ -381,6 +382,7 @@ def test_mistral_small_4_is_one_model_offered_by_mistral_openrouter_and_nvidia(s
         ("Mistral Small 4", "mistralai")]
 
 
+@pytest.mark.slow  # builds a 2026-08 warehouse
 def test_mistral_large_2407_has_function_calling(shared):
     (value, candidates), = rows(shared.con, "SELECT value, candidates FROM model_capabilities "
                                             "WHERE model_id = 'mistralai/mistral-large-2407' AND capability = 'function_calling'")
@@ -388,6 +390,7 @@ def test_mistral_large_2407_has_function_calling(shared):
     assert {"litellm", "openrouter"} <= {c["source"] for c in candidates if c["value"]}
 
 
+@pytest.mark.slow  # builds a 2026-08 warehouse
 def test_price_history_between_the_snapshots(shared):
     history = {}
     for model_id, provider_id, source, route, inp, out, start, end in shared.history:
@@ -414,6 +417,7 @@ def test_price_history_between_the_snapshots(shared):
     assert (shared.again.price_changes, shared.again.retired_offerings, shared.again.new_models) == ([], 0, [])
 
 
+@pytest.mark.slow  # builds a 2026-08 warehouse
 def test_most_priced_chat_model_ids_resolve(shared):
     report = resolution_report(shared.con)
     resolved, total = sum(r.priced_chat_resolved for r in report), sum(r.priced_chat_total for r in report)
@@ -432,6 +436,7 @@ def test_most_priced_chat_model_ids_resolve(shared):
     assert shared.again.seconds < 60  # a few seconds on a laptop; generous for a loaded CI machine
 
 
+@pytest.mark.slow  # builds a 2026-08 warehouse
 def test_offering_prices_keep_their_history_across_snapshots(shared):
     """2026-01 then 2026-08: changed components close their row and open one; a rerun adds nothing."""
     assert rows(shared.con, "SELECT * FROM offering_prices ORDER BY ALL") == shared.component_history
@@ -448,6 +453,7 @@ def test_offering_prices_keep_their_history_across_snapshots(shared):
         AND model_id = 'google/gemini-2.5-pro' AND provider_id = 'google' AND threshold_tokens = 200000""")[0][0] >= 6
 
 
+@pytest.mark.slow  # builds a 2026-08 warehouse
 def test_no_two_canonical_ids_look_alike_unless_reviewed_as_different_models(shared):
     """One model, one id: models whose ids differ only by '-instruct', '-latest', an API version or
     a date's spelling are merged (identity rules, aliases.yaml) or reviewed in

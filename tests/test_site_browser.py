@@ -16,6 +16,8 @@ from pipeline.record.render import to_json
 from warehouse.export import stored_traffic
 from warehouse.records import pair_record
 
+pytestmark = pytest.mark.browser
+
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 
 

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from tests.conftest import DEMO_SNAPSHOT
 from tests.test_cli import refreshed, versus  # noqa: F401  (module fixture: one demo refresh)
@@ -77,6 +78,7 @@ def test_every_source_skipped_means_none_loaded_exit_1(tmp_path):
                                                "openrouter": ("skipped", "not in this snapshot")}
 
 
+@pytest.mark.slow  # builds a 2026-08 warehouse
 def test_the_shared_2026_08_snapshot_refreshes_ok_with_cards_and_pages_skipped(shared_snapshots, tmp_path):
     proc = versus("refresh", "--snapshot", str(shared_snapshots / "2026-08"), "--db", str(tmp_path / "w.duckdb"))
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]

@@ -111,6 +111,7 @@ def test_a_live_runs_ages_are_measured_now(con):
     assert health.stale.startswith("no successful fetch for 4.0 d")
 
 
+@pytest.mark.slow  # builds a 2026-08 warehouse
 def test_replaying_2026_01_then_only_models_dev_of_2026_08_leaves_openrouter_and_litellm_stale(
         shared_snapshots, tmp_path):
     db, older, newer = tmp_path / "w.duckdb", shared_snapshots / "2026-01", shared_snapshots / "2026-08"
