@@ -11,8 +11,10 @@ SHARED_SNAPSHOTS = PROJECT_ROOT.parent / "shared" / "snapshots"
 DEMO_SNAPSHOT = PROJECT_ROOT / "snapshots" / "demo"
 
 
-# Fixtures that build a 2026-08 warehouse or start a server: every test using one is marked slow.
-SLOW_FIXTURES = frozenset({"august", "august_file", "prefect_server", "postgres_server"})
+# Fixtures (here or in a test module) that build a 2026-08 warehouse, start a server or take more than
+# 5 s to set up (measured with --durations): every test using one is marked slow.
+SLOW_FIXTURES = frozenset({"august", "august_file", "prefect_server", "postgres_server", "demo_site",
+                           "refreshed", "demo_pair", "demo_db"})
 
 
 def pytest_collection_modifyitems(items):

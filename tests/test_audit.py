@@ -101,6 +101,7 @@ def test_models_dev_last_updated_dates_its_entry(con):
     assert [str(d) for d in dated] == ["2026-03-16"]
 
 
+@pytest.mark.slow  # more than 5 s
 def test_audit_formats_escape_what_sources_say(tmp_path):
     db = tmp_path / "w.duckdb"
     con = demo_warehouse(db)

@@ -91,6 +91,7 @@ def test_a_second_refresh_exits_with_a_clear_message(refreshed):
     assert "another refresh holds" in proc.stderr and str(os.getpid()) in proc.stderr
 
 
+@pytest.mark.slow  # more than 5 s
 def test_refresh_killed_mid_run_leaves_the_published_warehouse_and_the_next_one_cleans_up(refreshed, tmp_path):
     db = tmp_path / "w.duckdb"
     db.write_bytes(refreshed[0].read_bytes())
@@ -115,6 +116,7 @@ def test_refresh_killed_mid_run_leaves_the_published_warehouse_and_the_next_one_
         assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == runs_before + 1
 
 
+@pytest.mark.slow  # more than 5 s
 def test_a_reader_holding_the_warehouse_neither_blocks_nor_sees_a_half_written_state(tmp_path):
     db = tmp_path / "w.duckdb"
     assert versus("refresh", "--snapshot", str(EARLIER), "--db", str(db)).returncode in (0, 2)

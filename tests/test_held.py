@@ -51,6 +51,7 @@ def current_sha(db: Path) -> set[str]:
         return {r[0] for r in con.execute("SELECT sha256 FROM current_documents WHERE source = 'litellm'").fetchall()}
 
 
+@pytest.mark.slow  # more than 5 s
 def test_a_litellm_file_cut_to_a_tenth_is_held_then_accepted(db, tmp_path):
     before = current(db, "litellm")
     snapshot, body = litellm_cut(tmp_path, len(DEMO_ENTRIES) // 10)
@@ -101,6 +102,7 @@ def tenth(items: list) -> list:
     return items[::10]
 
 
+@pytest.mark.slow  # more than 5 s
 def test_dropping_90_percent_of_three_sources_holds_all_three_and_retires_nothing(tmp_path):
     """The probe's shrinking sources: LiteLLM serving `{}`, models.dev and OpenRouter cut to a tenth
     (exit 0 and 171 routes retired before the guard)."""

@@ -127,6 +127,7 @@ def test_demo_a_changed_body_of_the_same_date_recomputes(tmp_path, demo_snapshot
                            ).fetchone()[0] == Decimal("0.30")
 
 
+@pytest.mark.slow  # more than 5 s
 def test_demo_live_night_whose_date_reaches_a_retirement_recomputes(tmp_path, demo_snapshot):
     """Live, the data's date is the fetch time: an unchanged night before a stated retirement date
     recomputes nothing; the first one after it retires the route (Claude Sonnet 4.5 on Vertex AI,

@@ -90,6 +90,7 @@ def test_demo_observations_are_typed(demo_db):
     assert context == (262144,)
 
 
+@pytest.mark.slow  # more than 5 s
 def test_loading_the_same_snapshot_twice_adds_no_rows(demo_db, tmp_path):
     before = counts(demo_db)
     ingest(demo_db, DEMO_SNAPSHOT, AGGREGATORS, tmp_path)

@@ -158,6 +158,7 @@ def test_every_source_has_a_policy_and_a_typo_names_file_and_line():
         curated.load_text(broken, "pipeline/sources.yaml", SourcePolicies)
 
 
+@pytest.mark.slow  # more than 5 s
 def test_a_page_that_depends_on_a_stale_source_says_so_beside_last_reviewed(tmp_path):
     db, pair = tmp_path / "w.duckdb", ["anthropic/claude-sonnet-4.5", "google/gemini-2.5-pro"]
     assert versus("refresh", "--snapshot", str(DEMO_SNAPSHOT), "--db", str(db),
