@@ -29,7 +29,7 @@ class SnapshotReplayMiddleware:
         root = crawler.settings.get("VERSUS_SNAPSHOT")
         if not root:
             raise NotConfigured
-        mw = cls(Snapshot(root), crawler.stats)
+        mw = cls(Snapshot.open(root), crawler.stats)
         crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
         return mw
 

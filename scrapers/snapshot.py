@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -30,6 +31,14 @@ class SnapshotError(Exception):
 
 class Snapshot:
     """A recorded snapshot folder: answers URLs with the files its manifest names."""
+
+    @classmethod
+    def open(cls, root: str | Path) -> Snapshot:
+        """The snapshot at `root`, its manifest read once per process while unchanged (the replay
+        middleware and the spider share it)."""
+        manifest = (Path(root) / "manifest.json").resolve()
+        stat = manifest.stat() if manifest.is_file() else None
+        return _opened(str(manifest.parent), stat and (stat.st_mtime_ns, stat.st_size))
 
     def __init__(self, root: str | Path):
         self.root = Path(root).resolve()
@@ -76,6 +85,11 @@ class Snapshot:
 
     def lookup(self, url: str) -> SnapshotEntry | None:
         return self.entries.get(url)
+
+
+@lru_cache(maxsize=8)
+def _opened(root: str, version: tuple[int, int] | None) -> Snapshot:  # version: the manifest's mtime, size
+    return Snapshot(root)
 
 
 def write_manifest(root: Path, label: str, entries: list[SnapshotEntry]) -> None:

@@ -1,6 +1,5 @@
 from pathlib import Path
 
-from pipeline.sources.huggingface import document_urls
 from scrapers.spiders.base import SourceSpider
 
 
@@ -26,6 +25,8 @@ class HuggingFaceSpider(SourceSpider):
         repos = list(dict.fromkeys(self.repos + self.settings.getlist("VERSUS_HF_REPOS")))
         if not repos:
             self.logger.warning("huggingface: no repos given (-a repos=..., -a repos_file=..., VERSUS_HF_REPOS)")
+        from pipeline.sources.huggingface import document_urls  # here: the extractors load only when this spider runs
+
         for repo in repos:
             try:
                 urls = document_urls(repo)
@@ -33,4 +34,4 @@ class HuggingFaceSpider(SourceSpider):
                 self.logger.error("huggingface: skipped: %s", exc)
                 continue
             for url in urls:
-                yield self.fetch(url, required=False)
+                yield self.fetch_optional(url)

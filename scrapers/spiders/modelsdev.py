@@ -11,4 +11,4 @@ class ModelsDevSpider(SourceSpider):
     async def start(self):
         async for request in super().start():
             yield request
-        yield self.fetch("https://models.dev/models.json", required=False)
+        yield self.fetch_optional("https://models.dev/models.json")

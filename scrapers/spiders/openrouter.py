@@ -23,7 +23,7 @@ class OpenRouterSpider(SourceSpider):
         for model in models:
             model_id = model.get("id") if isinstance(model, dict) else None
             if isinstance(model_id, str) and "/" in model_id:
-                yield self.fetch(f"{API}/{model_id}/endpoints", required=False, callback=self.parse_endpoints)
+                yield self.fetch_optional(f"{API}/{model_id}/endpoints", callback=self.parse_endpoints)
 
     def parse_endpoints(self, response):
         yield self.document(response)

@@ -1,4 +1,3 @@
-from pipeline.sources.pricing_pages import configured_pages
 from scrapers.spiders.base import SourceSpider
 
 
@@ -12,5 +11,7 @@ class PricingPagesSpider(SourceSpider):
     name = "pricing_pages"
 
     def __init__(self, *args, **kwargs):
+        from pipeline.sources.pricing_pages import configured_pages  # here: bs4 loads only when this spider runs
+
         super().__init__(*args, **kwargs)
         self.start_urls = list(configured_pages())
