@@ -30,6 +30,27 @@ _ENTITY_MODEL = "CASE WHEN contains(entity, '@') THEN regexp_extract(entity, '^(
 T = TypeVar("T")
 
 
+
+FEW = 4  # up to this many ids go into a query as constants: DuckDB then reads only their rows of views and scans
+
+
+def _among(column: str, ids: list[str]) -> tuple[str, list]:
+    """SQL for `column` among `ids`, and its parameters: constants for a pair's few ids (`versus
+    compare`), a list join for many (a site build or an export)."""
+    if 0 < len(ids) <= FEW:
+        return f"{column} IN ({', '.join('?' * len(ids))})", list(ids)
+    return f"{column} IN (SELECT unnest(?))", [ids]
+
+
+def _entities_of(ids: list[str]) -> tuple[str, list]:
+    """A prefilter on lineage.entity for a few model ids (the model, and its 'model@provider'
+    routes), else nothing: the exact test is on the model part (_ENTITY_MODEL)."""
+    if not 0 < len(ids) <= FEW:
+        return "true", []
+    return ("(entity IN (" + ", ".join("?" * len(ids)) + ") OR "
+            + " OR ".join(["starts_with(entity, ?)"] * len(ids)) + ")"), [*ids, *(f"{m}@" for m in ids)]
+
+
 class ModelNotFound(LookupError):
     """A name matched no model, or more than one; `matches` are the closest candidates."""
 
@@ -83,9 +104,12 @@ def _label(con: duckdb.DuckDBPyConnection, model_id: str) -> str:
 
 def _conflicts(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, list[Conflict]]:
     out: dict[str, list[Conflict]] = defaultdict(list)
+    (prefilter, first), (among, then) = _entities_of(ids), _among("model_id", ids)
     rows = con.execute(f"""
-        SELECT {_ENTITY_MODEL} AS model_id, entity, field, candidates, chosen, chosen_source, reason, category
-        FROM conflicts WHERE model_id IN (SELECT unnest(?)) ORDER BY entity, field""", [ids]).fetchall()
+        SELECT * FROM (
+            SELECT {_ENTITY_MODEL} AS model_id, entity, field, candidates, chosen, chosen_source, reason, category
+            FROM conflicts WHERE {prefilter})
+        WHERE {among} ORDER BY entity, field""", [*first, *then]).fetchall()
     for model_id, entity, field, candidates, chosen, chosen_source, reason, category in rows:
         out[model_id].append(Conflict(entity=entity, field=field, candidates=[Candidate(**c) for c in candidates or []],
                                       chosen=chosen, chosen_source=chosen_source, reason=reason, category=category))
@@ -97,14 +121,15 @@ def _statements(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[tuple[st
     its document's URL and as-of: (entity type, model id, field) -> candidates; exact statements
     of the published value first, then those within tolerance, then the rest."""
     out: dict[tuple[str, str, str], list[Candidate]] = defaultdict(list)
-    for kind, model_id, field, source, provider, source_id, value, agrees, exact, copy_of, url, as_of in con.execute("""
+    among, params = _among("l.entity", ids)
+    for kind, model_id, field, source, provider, source_id, value, agrees, exact, copy_of, url, as_of in con.execute(f"""
             SELECT l.entity_type, l.entity, l.field, l.source, l.source_provider_id, l.source_id, l.value,
                    l.chosen, coalesce(l.exact, l.chosen), l.copy_of, l.url, d.as_of
             FROM lineage l
             LEFT JOIN raw_documents d ON d.source = l.source AND d.url = l.url AND d.sha256 = l.document_sha256
-            WHERE l.entity_type IN ('model', 'capability') AND l.entity IN (SELECT unnest(?))
+            WHERE l.entity_type IN ('model', 'capability') AND {among}
             ORDER BY l.entity, l.field, NOT coalesce(l.exact, l.chosen), NOT l.chosen, l.source,
-                     l.source_provider_id NULLS FIRST, l.source_id, l.value, l.url, l.observed_field""", [ids]).fetchall():
+                     l.source_provider_id NULLS FIRST, l.source_id, l.value, l.url, l.observed_field""", params).fetchall():
         out[kind, model_id, field].append(Candidate(
             source=source, source_id=source_id, value=value, provider=provider, copy_of=copy_of, url=url,
             as_of=as_of, agrees=agrees, exact=exact))
@@ -214,11 +239,13 @@ def _fact(value, candidates: list[Candidate], disputed: bool) -> dict:
 def load_documents(con: duckdb.DuckDBPyConnection, model_ids: Iterable[str]) -> dict[str, list[SourceDocument]]:
     """Per model, the documents behind its lineage rows (model, capability and offering values)."""
     out: dict[str, list[SourceDocument]] = defaultdict(list)
+    ids = sorted(set(model_ids))
+    (prefilter, first), (among, then) = _entities_of(ids), _among("l.model_id", ids)
     for model_id, source, url, as_of, fetched in con.execute(f"""
             SELECT DISTINCT l.model_id, d.source, d.url, d.as_of, d.last_fetched_at
-            FROM (SELECT {_ENTITY_MODEL} AS model_id, source, url, document_sha256 FROM lineage) l
+            FROM (SELECT {_ENTITY_MODEL} AS model_id, source, url, document_sha256 FROM lineage WHERE {prefilter}) l
             JOIN raw_documents d ON d.source = l.source AND d.url = l.url AND d.sha256 = l.document_sha256
-            WHERE l.model_id IN (SELECT unnest(?)) ORDER BY 1, 2, 3""", [sorted(set(model_ids))]).fetchall():
+            WHERE {among} ORDER BY 1, 2, 3""", [*first, *then]).fetchall():
         out[model_id].append(SourceDocument(source=source, url=url, as_of=as_of, fetched_at=fetched))
     return out
 
@@ -230,12 +257,13 @@ _SCORE_COLUMNS = ("benchmark_id", "benchmark", "metric", "unit", "higher_is_bett
 def load_scores(con: duckdb.DuckDBPyConnection, model_ids: Iterable[str]) -> dict[str, list[BenchmarkScore]]:
     """Per model, its current benchmark scores (view benchmark_scores), with the document's as-of."""
     out: dict[str, list[BenchmarkScore]] = defaultdict(list)
-    for row in con.execute("""
+    among, params = _among("s.model_id", sorted(set(model_ids)))
+    for row in con.execute(f"""
             SELECT s.model_id, s.benchmark_id, s.benchmark, s.metric, s.unit, s.higher_is_better, s.significance,
                    s.setting, s.harness, s.score, s.ci_low, s.ci_high, s.evaluated_at, d.as_of, s.source, s.url, s.copy_of
             FROM benchmark_scores s
             LEFT JOIN raw_documents d ON d.source = s.source AND d.url = s.document_url AND d.sha256 = s.document_sha256
-            WHERE s.model_id IN (SELECT unnest(?)) ORDER BY ALL""", [sorted(set(model_ids))]).fetchall():
+            WHERE {among} ORDER BY ALL""", params).fetchall():
         out[row[0]].append(BenchmarkScore(**dict(zip(_SCORE_COLUMNS, row[1:]))))
     return out
 
@@ -243,11 +271,12 @@ def load_scores(con: duckdb.DuckDBPyConnection, model_ids: Iterable[str]) -> dic
 def load_benchmark_documents(con: duckdb.DuckDBPyConnection, model_ids: Iterable[str]) -> dict[str, list[SourceDocument]]:
     """Per model, the documents its benchmark scores come from."""
     out: dict[str, list[SourceDocument]] = defaultdict(list)
-    for model_id, source, url, as_of, fetched in con.execute("""
+    among, params = _among("s.model_id", sorted(set(model_ids)))
+    for model_id, source, url, as_of, fetched in con.execute(f"""
             SELECT DISTINCT s.model_id, d.source, d.url, d.as_of, d.last_fetched_at
             FROM benchmark_scores s
             JOIN raw_documents d ON d.source = s.source AND d.url = s.document_url AND d.sha256 = s.document_sha256
-            WHERE s.model_id IN (SELECT unnest(?)) ORDER BY 1, 2, 3""", [sorted(set(model_ids))]).fetchall():
+            WHERE {among} ORDER BY 1, 2, 3""", params).fetchall():
         out[model_id].append(SourceDocument(source=source, url=url, as_of=as_of, fetched_at=fetched))
     return out
 
