@@ -92,8 +92,8 @@ LEFT JOIN _retirement_prev rp ON rp.model_id = raw.model_id AND rp.provider_id =
 -- rejection (price_rejected), until a valid value arrives.
 CREATE OR REPLACE TEMP TABLE _price_rejected AS
 SELECT o.model_id, o.provider_id, o.source, o.route, list(DISTINCT r.field) AS fields,
-       string_agg(DISTINCT r.field || ' ' || coalesce('''' || r.raw_value || '''', 'value') || ' rejected: ' || r.reason,
-                  '; ') AS note
+       array_to_string(list_sort(list(DISTINCT r.field || ' ' || coalesce('''' || r.raw_value || '''', 'value')
+                                      || ' rejected: ' || r.reason)), '; ') AS note
 FROM rejected_observations r
 JOIN (SELECT DISTINCT source, url, document_sha256, source_id, source_provider_id, model_id, provider_id, route
       FROM _offer_obs) o
