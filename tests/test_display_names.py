@@ -80,8 +80,8 @@ def test_demo_names_are_the_sources_names_without_annotations(demo_db):
     con, _ = demo_db
     seen = check_names(con)
     # the demo's sources annotate Claude's names ('(latest)', '(EU)') and Mixtral's ('Mistral: ');
-    # three models (Kimi K2.6, GLM-5.2, gpt-oss-20b: only pricing pages list them) have no name
-    assert seen["annotated"] >= 3 and seen["unnamed"] == 3, seen
+    # Kimi K2.6, GLM-5.2 and GPT OSS 20B, which only pricing pages list, are named as the pages write them
+    assert seen["annotated"] >= 3 and seen["unnamed"] == 0, seen
 
 
 @pytest.mark.parametrize("model_id, name", [
@@ -93,8 +93,9 @@ def test_demo_names_are_the_sources_names_without_annotations(demo_db):
     ("deepseek/deepseek-v3.2", "DeepSeek V3.2"),
     ("openai/gpt-4o-2024-11-20", "GPT-4o (2024-11-20)"),  # models.dev openai gpt-4o-2024-11-20
     ("openai/gpt-4o-mini", "GPT-4o mini"),                # models.dev, OpenRouter; OpenAI writes 'GPT-4o mini'
-    ("moonshotai/kimi-k2.6", "kimi-k2.6"),                # no source states a name: the id's words
-    ("openai/gpt-oss-20b", "gpt-oss-20b"),
+    ("moonshotai/kimi-k2.6", "Kimi K2.6"),                # Together's pricing page, the one source listing it
+    ("z-ai/glm-5.2", "GLM-5.2"),                          # the same
+    ("openai/gpt-oss-20b", "GPT OSS 20B"),                # Groq's and Together's pricing pages
 ])
 def test_demo_pinned_names(demo_db, model_id, name):
     con, _ = demo_db

@@ -37,6 +37,8 @@ def demo_page(url: str) -> str:
 def prices(result: Extraction) -> dict[tuple[str, str], Decimal | str]:
     out = {}
     for o in result.observations:
+        if o.field == "name":
+            continue
         assert (o.model_id, o.field) not in out
         out[(o.model_id, o.field)] = o.value
     return out
@@ -207,6 +209,15 @@ def test_together_prices_with_cached_input_and_group_rows():
     assert len(models) == 7 and not models & {"Qwen", "OpenAI", "Google"}  # headings skipped
 
 
+def test_each_priced_row_states_the_pages_name_for_its_model():
+    for url, names in ((GROQ, 8), (TOGETHER, 7)):
+        result = extract(page_document(url, demo_page(url)))
+        named = {o.model_id: o.value for o in result.observations if o.field == "name"}
+        assert len(named) == names and all(model == name for model, name in named.items())
+        assert named.keys() == {m for m, _ in prices(result)}
+    assert {"Kimi K2.6", "GLM-5.2", "GPT OSS 20B"} <= named.keys()  # Together's rows, as the page writes them
+
+
 def test_the_demo_prices_are_the_providers_prices_in_models_dev(shared_snapshots):
     """The fixtures' prices are real: each equals the same provider's price in models.dev."""
     api = json.loads((shared_snapshots / "2026-08" / "models.dev" / "api.json").read_text())
@@ -231,6 +242,8 @@ def test_the_demo_prices_are_the_providers_prices_in_models_dev(shared_snapshots
     compared = 0
     for url in (GROQ, TOGETHER):
         for o in extract(page_document(url, demo_page(url))).observations:
+            if o.field == "name":
+                continue
             entry = api[o.provider_id]["models"][routes[(o.provider_id, o.model_id)]]
             assert o.value == Decimal(str(entry["cost"][fields[o.field]])), (o.provider_id, o.model_id, o.field)
             # a page lists live models only: none that models.dev marks deprecated

@@ -3,8 +3,9 @@
 One generic parser serves every page: the configuration says which table to read and which columns
 (by header text) hold the model and its prices. A page whose layout no longer matches (no such table,
 a header gone) raises SourceError naming the URL and what is missing, so only that page fails and
-the warehouse keeps its last good prices. model_id is the model as the page writes it; provider_id
-is the configured provider.
+the warehouse keeps its last good prices. model_id is the model as the page writes it, also recorded as the
+row's `name` (the provider's name for the model: the display name where no vendor, catalogue or
+aggregator names it); provider_id is the configured provider.
 """
 from __future__ import annotations
 
@@ -140,6 +141,7 @@ def _read_table(doc: Document, page: Page, table: Tag, header: list[str], result
         model = strip_footnotes(cells[index["model"]].get_text(" ", strip=True))
         if not model:
             continue
+        priced = False
         not_comparable = []
         for name, field in PRICE_FIELDS.items():
             if name not in index:
@@ -152,10 +154,13 @@ def _read_table(doc: Document, page: Page, table: Tag, header: list[str], result
                 continue
             if cell.kind == "price":
                 result.add(model, page.provider_id, field, cell.usd_per_mtok, note=f"cell {clean(text)!r}")
+                priced = True
             elif cell.kind == "not_comparable":
                 not_comparable.append(f"{name}: {cell.text}")
         if not_comparable:
             result.add(model, page.provider_id, "price_not_comparable", "; ".join(not_comparable))
+        if priced or not_comparable:  # the page's own name for the model it prices
+            result.add(model, page.provider_id, "name", model)
 
 
 def _rows(table: Tag) -> list[Tag]:
