@@ -9,14 +9,19 @@
 ALTER TABLE comparison_models ADD COLUMN IF NOT EXISTS last_reviewed DATE;
 COMMENT ON COLUMN comparison_models.last_reviewed IS 'Date of the latest run in which every contributing source of the model was fetched successfully; NULL before the first.';
 
+-- The pair's last_reviewed alone (the rule above), without computing the pair: `versus compare` reads it.
+CREATE OR REPLACE MACRO pair_last_reviewed(a, b) AS
+    coalesce((SELECT c.last_reviewed FROM comparisons c
+              WHERE c.model_a = least(CAST(a AS VARCHAR), CAST(b AS VARCHAR))
+                AND c.model_b = greatest(CAST(a AS VARCHAR), CAST(b AS VARCHAR))),
+             (SELECT least(ma.last_reviewed, mb.last_reviewed) FROM comparison_models ma, comparison_models mb
+              WHERE ma.model_id = CAST(a AS VARCHAR) AND mb.model_id = CAST(b AS VARCHAR)));
+
 CREATE OR REPLACE MACRO compare_pair(a, b) AS TABLE
 SELECT p.* EXCLUDE (inputs_changed_at),
-       coalesce(c.last_reviewed, least(ma.last_reviewed, mb.last_reviewed)) AS last_reviewed,
-       c.model_a IS NOT NULL AS materialized
-FROM comparison_pairs_of([CAST(a AS VARCHAR)], [CAST(b AS VARCHAR)]) p
-JOIN comparison_models ma ON ma.model_id = p.model_a
-JOIN comparison_models mb ON mb.model_id = p.model_b
-LEFT JOIN comparisons c ON c.model_a = p.model_a AND c.model_b = p.model_b;
+       pair_last_reviewed(p.model_a, p.model_b) AS last_reviewed,
+       EXISTS (SELECT 1 FROM comparisons c WHERE c.model_a = p.model_a AND c.model_b = p.model_b) AS materialized
+FROM comparison_pairs_of([CAST(a AS VARCHAR)], [CAST(b AS VARCHAR)]) p;
 
 -- Pairs someone asked for (a front end, a script, an analyst's INSERT): each refresh stores the pairs
 -- requested in the last 90 days (warehouse.comparisons.REQUESTED_DAYS) beside the site's.
