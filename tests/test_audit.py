@@ -126,6 +126,7 @@ def test_audit_formats_escape_what_sources_say(tmp_path):
     assert any(d["entity"] == f"{LARGE}{hostile}" for d in data["discrepancies"])
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_the_demo_audit_lists_large_2407s_open_weights_disagreement():
     con = demo_warehouse()
     found = {(d.entity, d.field): d for d in audit(con)}

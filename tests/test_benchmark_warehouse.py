@@ -47,6 +47,7 @@ def demo():
     con.close()
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_leaderboard_names_resolve_with_their_setting(demo):
     aliases = dict(((s, i), (m, v)) for s, i, m, v in demo.execute(
         "SELECT source, source_id, model_id, variant FROM model_aliases WHERE source IN ('lmarena', 'aider')").fetchall())

@@ -137,6 +137,7 @@ def test_a_changed_shape_is_a_source_error_naming_the_url(extract, url, body, re
     assert reason in str(err.value) and url in str(err.value)
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_a_leaderboard_with_nothing_usable_fails_only_its_source(tmp_path):
     db = tmp_path / "w.duckdb"
     first = ingest(db, DEMO_SNAPSHOT, ["lmarena", "litellm"], tmp_path / "spool")

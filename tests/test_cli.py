@@ -59,6 +59,7 @@ def test_refresh_exits_2_when_some_sources_fail(refreshed, tmp_path):
     assert "| litellm | failed |" in proc.stdout and "HTTP 500" in proc.stdout
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_refresh_exits_1_when_no_source_loads(tmp_path):
     (tmp_path / "empty").mkdir()
     (tmp_path / "empty" / "manifest.json").write_text(json.dumps({"label": "empty", "sources": []}))
@@ -68,6 +69,7 @@ def test_refresh_exits_1_when_no_source_loads(tmp_path):
     assert "| litellm | skipped |" in proc.stdout and "not in this snapshot" in proc.stdout
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_bad_arguments_get_clear_errors(tmp_path):
     proc = versus("refresh", "--snapshot", str(tmp_path), "--db", str(tmp_path / "w.duckdb"))
     assert proc.returncode == 1 and "no manifest.json" in proc.stderr
@@ -131,6 +133,7 @@ def test_a_reader_holding_the_warehouse_neither_blocks_nor_sees_a_half_written_s
         assert fresh.execute("SELECT count(*) FROM runs").fetchone()[0] == 2
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_refresh_on_a_terminal_shows_a_live_bar_per_source(tmp_path):
     import pty
     import threading

@@ -49,6 +49,7 @@ def offering(con, route):
     return rows(con, "SELECT retired_on, status, active FROM offerings WHERE route = ?", [route])
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_a_stated_retirement_is_judged_at_the_datas_date_never_the_calendars(con):
     # the snapshot is dated 2026-08-21: Vertex's Claude 3 Haiku (retiring 2026-08-23) is still
     # deprecating, Azure's Large 2407 (2025-05-13) is retired, even when reconciled in 2031
@@ -73,6 +74,7 @@ def test_a_document_without_a_timestamp_as_of_takes_the_snapshots_date():
         "openrouter": datetime(2026, 7, 1, 16, 40, 28, tzinfo=timezone.utc)}  # its own as-of
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_a_replayed_crawl_carries_the_snapshots_date_through_the_spool(tmp_path):
     db = tmp_path / "w.duckdb"
     ingest(db, DEMO_SNAPSHOT, ["litellm"], tmp_path / "spool")
@@ -81,6 +83,7 @@ def test_a_replayed_crawl_carries_the_snapshots_date_through_the_spool(tmp_path)
             (LABEL, datetime(2026, 8, 22, tzinfo=timezone.utc))]
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_another_sources_silence_does_not_revive_a_retired_route_and_a_live_listing_is_a_conflict(con):
     anchor(con)
     land(con, "litellm", LITELLM_URL, AUG, AZURE_NEMO, as_of=LABEL, data_date=SNAPSHOT_DAY)
@@ -114,6 +117,7 @@ def test_deprecated_with_no_date_is_deprecating_and_stays_active(con):
     assert offering(con, "claude-3-haiku-20240307") == [(None, "deprecating", True)]
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_a_retired_routes_price_history_closes_at_its_retirement_never_before_it_opened(con):
     january = [f for f in AZURE_LARGE + VERTEX_HAIKU if f[2] != "deprecation_date"]
     anchor(con, JAN)
@@ -138,6 +142,7 @@ def test_a_retired_routes_price_history_closes_at_its_retirement_never_before_it
     assert rows(fresh, "SELECT valid_from, valid_to FROM price_history WHERE source = 'litellm'") == [(SNAPSHOT_DAY, SNAPSHOT_DAY)]
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_a_listing_date_never_becomes_a_release_date(con):
     # OpenRouter listed Large 2407 on 2024-11-19 (created 1731974400); models.dev's OpenRouter and
     # Kilo Gateway entries copy that date as their release_date. Mistral released it in July 2024.
@@ -177,6 +182,7 @@ def demo():
     con.close()
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_on_the_demo_large_2407_has_no_listing_date_as_release_date_and_its_retired_azure_route_is_gone(demo):
     large, small = "mistralai/mistral-large-2407", "mistralai/mistral-small-2603"
     listed = {d for d, in rows(demo, "SELECT listed_at FROM offerings WHERE model_id = ? AND listed_at IS NOT NULL", [large])}

@@ -86,6 +86,7 @@ def test_a_litellm_file_cut_to_a_tenth_is_held_then_accepted(db, tmp_path):
     assert nothing.returncode == 1 and "litellm has no held document" in nothing.stderr
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 @pytest.mark.parametrize("keep, status, code", [
     (ROUTES // 2 + 1, "ok", 0),      # sample_spec and exactly half the routes: not fewer than half
     (ROUTES // 2, "held", 2),        # one route fewer
@@ -138,6 +139,7 @@ def test_dropping_90_percent_of_three_sources_holds_all_three_and_retires_nothin
     assert active_offerings() == before
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 @pytest.mark.parametrize("first, status", [(9, "ok"), (11, "held")])
 def test_a_small_document_is_not_held_for_ordinary_swings(tmp_path, first, status):
     """`hold_from: 10`: a document whose last accepted one stated 8 routes may drop to none; one of 10 may not."""

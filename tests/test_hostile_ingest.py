@@ -33,6 +33,7 @@ def db(base, tmp_path):
     return tmp_path / "w.duckdb"
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_a_deeply_nested_document_fails_that_source_alone_named(db, tmp_path):
     """A LiteLLM file ending in 10,000 nested `[`: a RecursionError crashed the whole run."""
     before = current(db, "litellm")
@@ -60,6 +61,7 @@ def test_a_yaml_alias_bomb_is_refused_before_it_expands(db, tmp_path):
     assert "line 2" in error
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_a_document_above_its_sources_size_bound_fails_unparsed(db, tmp_path):
     """Aider's bound is 4 MiB (pipeline/sources.yaml); a valid leaderboard padded past it fails."""
     body = DEMO_AIDER + b"# " + b"x" * (4 * 1024 * 1024) + b"\n"
@@ -81,6 +83,7 @@ def same_size_other_bytes(body: bytes) -> bytes:
     return body[:at] + (b"9" if digit != b"9" else b"8") + body[at + 1:]
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 @pytest.mark.parametrize("edit, says", [(half_the_keys, "bytes, the manifest says"),
                                         (same_size_other_bytes, "the manifest says")])
 def test_a_file_that_is_not_the_one_the_manifest_recorded_fails_that_document(db, tmp_path, edit, says):
@@ -113,6 +116,7 @@ def test_a_manifest_listing_one_url_twice_is_refused(db, tmp_path):
     assert "listed twice ('openrouter/models.json' and 'openrouter/three.json')" in proc.stderr, proc.stderr
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_a_live_download_larger_than_its_sources_bound_is_cancelled(tmp_path):
     """Live, the bound is the download's own: Scrapy cancels it (`download_maxsize`), the loader never sees it."""
     from tests.live_server import SnapshotServer

@@ -128,6 +128,7 @@ def rejected_price(tmp_path_factory):
     con.close()
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_a_rejected_price_keeps_the_last_accepted_one_current_marked_with_the_rejection(rejected_price):
     night = rejected_price["2026-08-10"]
     input_price, output_price, mark = night["offering"]

@@ -54,6 +54,7 @@ def test_safe_writes_every_control_character_as_an_escape_and_keeps_tabs_and_lin
                                         "\tok\n")
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_compare_prints_a_name_holding_terminal_escapes_as_escapes(escaped_name):
     for fmt in ("md", "html", "json"):
         proc = _versus("compare", HAIKU, SONNET, "--format", fmt, "--db", str(escaped_name))
@@ -165,6 +166,7 @@ def _names(folder) -> list[str]:
     return [p.name for p in folder.rglob("*")]
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_long_ids_export_pages_with_bounded_unique_names(long_ids, tmp_path):
     out = tmp_path / "pages"
     proc = _versus("export", "--format", "html", "--all", "--out", str(out), "--db", str(long_ids), "--every", "10")
@@ -175,6 +177,7 @@ def test_long_ids_export_pages_with_bounded_unique_names(long_ids, tmp_path):
     assert len({n.split("--vs--")[0] for n in names if n.startswith("evilcorp-")}) == 2, "two slugs, not one"
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_long_ids_publish_a_site(long_ids, tmp_path):
     proc = _versus("site", "--out", str(tmp_path / "site"), "--db", str(long_ids))
     assert proc.returncode == 0, proc.stderr[-2000:]

@@ -92,6 +92,7 @@ def next_night_both_ways(tmp_path: Path, db: Path, snapshot: Path, fetched_at: d
 AUG_22 = datetime(2026, 8, 22, 3, tzinfo=timezone.utc)
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_demo_unchanged_night_recomputes_nothing_and_matches_a_full_recompute(tmp_path, demo_snapshot):
     db = tmp_path / "w.duckdb"
     first = night(db, demo_snapshot.parent / "demo-earlier", AUG_22, ALL_SOURCES)
@@ -110,6 +111,7 @@ def test_demo_unchanged_night_recomputes_nothing_and_matches_a_full_recompute(tm
                            [AUG_22.replace(day=24)]).fetchone()[0] == 0
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_demo_a_changed_body_of_the_same_date_recomputes(tmp_path, demo_snapshot):
     """A document whose body changed, its as-of and the snapshot's date the same, is a change:
     LiteLLM's gpt-4o-mini input price edited from $0.15 to $0.30 per million tokens lands."""

@@ -166,6 +166,7 @@ def test_manifest_path_leaving_the_snapshot_is_refused(tmp_path):
     assert outcome.returncode == 1 and "leaves the snapshot folder" in outcome.stderr_tail
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_a_crawl_can_be_recorded_as_a_snapshot_and_replayed(tmp_path):
     """Recording sees final responses, so recording a replay reproduces the snapshot's bodies."""
     import subprocess

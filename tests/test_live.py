@@ -76,6 +76,7 @@ def run_status(db: Path) -> dict:
                                 "WHERE run_id = (SELECT max(run_id) FROM runs)").fetchall())
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_a_second_crawl_of_unchanged_documents_is_answered_by_304s_and_changes_nothing(warehouse, server):
     before = state(warehouse / "w.duckdb")
     loads = live_run(warehouse / "w.duckdb", server, warehouse / "httpcache", warehouse / "spool")
@@ -92,12 +93,14 @@ def test_a_second_crawl_of_unchanged_documents_is_answered_by_304s_and_changes_n
             "the stored documents' last fetch moved to the second run"
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_without_the_cache_every_document_is_downloaded_again(warehouse, server):
     live_run(warehouse / "w.duckdb", server, None, warehouse / "spool")
     assert [r["status"] for r in server.requests_for(LITELLM)] == [200]
     assert server.requests_for(LITELLM)[0]["if_none_match"] is None
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_a_copy_still_fresh_by_cache_control_needs_no_request(server, tmp_path):
     server.reset()
     server.cache_control = "max-age=3600"
@@ -110,6 +113,7 @@ def test_a_copy_still_fresh_by_cache_control_needs_no_request(server, tmp_path):
     assert state(tmp_path / "w.duckdb") == before
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_a_500_then_a_200_is_retried_and_the_source_is_ok(warehouse, server):
     server.faults[LITELLM] = ["500"]
     loads = live_run(warehouse / "w.duckdb", server, warehouse / "httpcache", warehouse / "spool")
@@ -117,6 +121,7 @@ def test_a_500_then_a_200_is_retried_and_the_source_is_ok(warehouse, server):
     assert loads["litellm"].status == "ok" and loads["litellm"].stats["retry/count"] == 1
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_a_429_is_retried_after_the_wait_it_asks_for(warehouse, server):
     server.faults[LITELLM] = ["429"]
     loads = live_run(warehouse / "w.duckdb", server, warehouse / "httpcache", warehouse / "spool")
@@ -125,6 +130,7 @@ def test_a_429_is_retried_after_the_wait_it_asks_for(warehouse, server):
     assert loads["litellm"].stats["retry_after/seconds"] == 1 and loads["litellm"].stats["retry/count"] == 1
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 @pytest.mark.parametrize("fault, reason", [
     ("500", "HTTP 500"),
     ("truncate", "ResponseDataLoss"),

@@ -116,6 +116,7 @@ def _history(con, route: str) -> list[tuple]:
         "WHERE source = 'openrouter' AND route = ? ORDER BY valid_from", [route]).fetchall()]
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_a_price_that_becomes_unknown_closes_its_history_row(history):
     """Catches `IS DISTINCT FROM` -> `<>` in _closing (NULL <> 5 is NULL: the row stayed open)."""
     assert _history(history, "anthropic/claude-haiku-4.5") == [
@@ -229,6 +230,7 @@ def test_a_retry_after_http_date_waits_until_that_date():
     assert _seconds(past) == 0 and _seconds("7") == 7
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_the_retry_after_middleware_waits_an_http_dates_time_capped(tmp_path):
     """The same through RetryAfterMiddleware, as a crawl calls it: a 429 whose Retry-After is a date
     60 s ahead waits the cap (1 s) and records it."""

@@ -260,6 +260,7 @@ def answers(demo):
     return run
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_where_to_buy_lists_the_models_routes_cheapest_first_at_the_sources_prices(answers):
     api = _json("demo/modelsdev/api.json")
     rows = answers("ORDER BY 0.7 * input_usd_per_mtok")

@@ -85,6 +85,7 @@ def history(con, route):
                      "WHERE route = ? ORDER BY valid_from", [route])
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_price_history_change_no_change_disappearance_reappearance(con):
     land(con, "openrouter", OR_URL, JAN, OPENROUTER_LARGE, as_of="2026-01-16T17:46:45+08:00")
     land(con, "litellm", LITELLM_URL, JAN, LITELLM_JAN, as_of="litellm-1.80.0")
@@ -337,6 +338,7 @@ def demo():
 SQL_BLOCK = re.compile(r"```sql\n(.*?)```", re.S)
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_every_analyst_query_in_the_docs_runs_and_answers(demo):
     blocks = SQL_BLOCK.findall((PROJECT_ROOT / "docs" / "analyst-queries.md").read_text())
     assert len(blocks) >= 10

@@ -33,6 +33,7 @@ def ledger(db) -> list[tuple]:
         return con.execute("SELECT run_id, source, status, documents FROM run_sources ORDER BY run_id").fetchall()
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_no_cache_with_an_etag_is_revalidated_and_answered_by_a_304(server, tmp_path):
     load, seen, before, after = two_crawls(server, tmp_path, "no-cache", last_modified=False)
     assert [r["status"] for r in seen] == [200, 304], "the second crawl asked before reusing its copy"
@@ -43,6 +44,7 @@ def test_no_cache_with_an_etag_is_revalidated_and_answered_by_a_304(server, tmp_
     assert after["current"] == before["current"] and after["observations"] == before["observations"]
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_max_age_0_with_last_modified_is_revalidated_by_date(server, tmp_path):
     load, seen, before, after = two_crawls(server, tmp_path, "max-age=0", etag=False)
     assert [r["status"] for r in seen] == [200, 304]
@@ -51,6 +53,7 @@ def test_max_age_0_with_last_modified_is_revalidated_by_date(server, tmp_path):
     assert after == before
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_no_store_is_never_stored_so_every_crawl_downloads(server, tmp_path):
     load, seen, before, after = two_crawls(server, tmp_path, "no-store")
     assert [(r["status"], r["if_none_match"], r["if_modified_since"]) for r in seen] == [(200, None, None)] * 2
@@ -61,6 +64,7 @@ def test_no_store_is_never_stored_so_every_crawl_downloads(server, tmp_path):
     assert after["current"] == before["current"]
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_a_fresh_copy_sends_no_request_and_still_counts_in_the_ledger(server, tmp_path):
     load, seen, before, after = two_crawls(server, tmp_path, "max-age=600")
     assert [r["status"] for r in seen] == [200], "no request at all on the second crawl"

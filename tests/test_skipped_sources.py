@@ -68,6 +68,7 @@ def test_a_source_with_a_required_document_missing_still_fails_as_a_404(refreshe
     assert status == "failed" and f"{pages[0]}: HTTP 404" in error
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_every_source_skipped_means_none_loaded_exit_1(tmp_path):
     (tmp_path / "empty").mkdir()
     (tmp_path / "empty" / "manifest.json").write_text(json.dumps({"label": "empty", "sources": []}))

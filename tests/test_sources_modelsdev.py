@@ -148,6 +148,7 @@ def test_an_unknown_models_dev_url_is_a_source_error():
         run({}, "https://models.dev/logos/mistral.svg")
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 @pytest.mark.parametrize("label, offerings", [("2026-08", 5276), ("2026-01", 2301)])
 def test_every_offering_of_a_recorded_snapshot_is_extracted(shared_snapshots, label, offerings):
     doc = snapshot_document(shared_snapshots, label, API)

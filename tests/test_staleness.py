@@ -56,6 +56,7 @@ def later(tmp_path: Path, when: str, sources=("litellm", "genai_prices"), **kwar
     return snapshot_copy(tmp_path / f"at-{when[:10]}", set(sources), as_of={GENAI_FILE: when}, **kwargs)
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 @pytest.mark.parametrize("when, stale", [("2026-08-26T00:00:00+00:00", True), ("2026-08-25T00:00:00+00:00", False)])
 def test_a_source_not_fetched_for_longer_than_its_limit_is_stale(db, tmp_path, when, stale):
     """LiteLLM (limit 3 days) last loaded on 2026-08-22; a replay dated 4 (3) days later of genai-prices alone."""
@@ -71,6 +72,7 @@ def test_a_source_not_fetched_for_longer_than_its_limit_is_stale(db, tmp_path, w
         assert proc.returncode == 0, proc.stdout
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_a_source_that_answers_but_stops_changing_is_stale(db, tmp_path):
     """Both sources fetched ok 19 days on, with the bodies they had: an upstream that stopped publishing."""
     snapshot = later(tmp_path, "2026-09-10T00:00:00+00:00")
@@ -85,6 +87,7 @@ def test_a_source_that_answers_but_stops_changing_is_stale(db, tmp_path):
     assert re.search(r"^litellm .* stale: unchanged for 19\.0 d", table, re.M), table
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_a_failing_source_is_named_by_the_check(db, tmp_path):
     snapshot = later(tmp_path, "2026-08-23T00:00:00+00:00")
     manifest = json.loads((snapshot / "manifest.json").read_text())
