@@ -59,7 +59,7 @@ def test_a_manifest_file_outside_the_snapshot_folder_is_refused(tmp_path, outsid
         Snapshot(root)
 
 
-# --- link safety in HTML and Markdown (pipeline/record/render.py, pipeline/record/html.py) ----
+# --- link safety in HTML and Markdown (pipeline/record/render.py, layout.py, html.py) ----
 
 
 def _html_inline(x) -> str:

@@ -165,7 +165,7 @@ def test_windows_of_one_size_are_not_called_a_difference(august, shared_snapshot
 def test_the_route_table_shows_a_cache_price_only_a_price_feed_states_cited(august):
     """The same route in the record's pricing table: models.dev's listing states no cached-input
     price, LiteLLM's does ($0.015), so the cell shows LiteLLM's, naming it."""
-    from pipeline.record.render import _pricing_rows
+    from pipeline.record.layout import _pricing_rows
     from warehouse.records import load_facts
 
     small = "mistralai/mistral-small-2603"
@@ -195,7 +195,7 @@ def test_a_route_only_a_price_catalogue_lists_is_marked_catalogue_only(august, s
     assert _catalogue_only(august, "groq", "litellm", "groq/qwen/qwen3.8-27b")
     assert not _catalogue_only(august, "groq", "litellm", "groq/openai/gpt-oss-120b")
     # the record says so beside the route's source
-    from pipeline.record.render import model_sections
+    from pipeline.record.layout import model_sections
     from warehouse.records import load_facts
     facts = load_facts(august, ["openai/gpt-oss-120b"])["openai/gpt-oss-120b"]
     rows = {(row[0], row[-1].text) for row in model_sections(facts).routes.rows}

@@ -227,7 +227,8 @@ def to_markdown(found: list[Discrepancy]) -> str:
 
 
 def to_html(found: list[Discrepancy]) -> str:
-    from pipeline.record.render import escape, page, safe_href
+    from pipeline.record.html import escape, page
+    from pipeline.record.layout import safe_href
 
     def value(c: dict) -> str:
         text = escape(_value(c))

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.record import render
+from pipeline.record import html, render
 from pipeline.record.schema import TrafficProfile
 from warehouse.forks import map_chunks
 from warehouse.records import RecordBuilder, frozen
@@ -216,5 +216,5 @@ def _index(entries: list[tuple[str, str]], fmt: str) -> str:
     if fmt == "md":
         lines = [f"# {title}", ""] + [f"- [{render.md_escape(t)}](<{n}>)" for t, n in entries]
         return "\n".join(lines) + "\n"
-    items = "".join(f'<li><a href="{render.escape(n)}">{render.escape(t)}</a></li>' for t, n in entries)
-    return render.page(title, f"<h1>{render.escape(title)}</h1>\n<ul>{items}</ul>")
+    items = "".join(f'<li><a href="{html.escape(n)}">{html.escape(t)}</a></li>' for t, n in entries)
+    return html.page(title, f"<h1>{html.escape(title)}</h1>\n<ul>{items}</ul>")

@@ -11,8 +11,8 @@ from pydantic import (BaseModel, ConfigDict, Field, StringConstraints, Validatio
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from pipeline import curated
-from pipeline.sources.huggingface import REPO_ID
 
+REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")  # a Hugging Face repo id: 'owner/name'
 MODEL_ID = r"^[a-z0-9~][a-z0-9._-]*/[a-z0-9][a-z0-9._:-]*$"  # a canonical id: 'vendor/slug'
 
 

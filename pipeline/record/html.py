@@ -2,7 +2,7 @@
 
 `environment()` is the one template environment for record pages and, with the site's own
 templates in front (`warehouse.site`), for the published site. Escaping is `html.escape` with
-quotes, as `render.escape` does, applied to every `{{ expression }}` that is not already markup;
+quotes, as `escape` does, applied to every `{{ expression }}` that is not already markup;
 links pass `safe_href` (http(s) URLs and in-page anchors only). A table cell or inline renders
 through the `blocks.html` macros once per distinct value (cells recur across a model's pages).
 """
@@ -14,11 +14,23 @@ from functools import lru_cache
 from jinja2 import BaseLoader, ChoiceLoader, Environment, PackageLoader
 from markupsafe import Markup
 
-from pipeline.record import render
+from pipeline.record import layout
+
+
+STYLE = """body{font:16px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:60rem;margin:2rem auto;
+padding:0 1rem;color:#1a1a1a;background:#fff}h1{font-size:1.8rem}h2{margin-top:2rem;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #ccc;padding:.3rem .5rem;
+text-align:left;vertical-align:top}th{background:#f3f3f3}p.verdict{font-size:1.15rem;font-weight:600}
+a{color:#0645ad}td a{word-break:break-all}"""
+
+
+def escape(text: str) -> str:
+    """HTML-escaped text, quotes included (safe in attributes)."""
+    return html.escape(text, quote=True)
 
 
 def _finalize(value):
-    """Escape what is not markup yet (quotes too, like `render.escape`)."""
+    """Escape what is not markup yet (quotes too, like `escape`)."""
     if hasattr(value, "__html__"):
         return value
     return Markup(html.escape(str(value), quote=True))
@@ -28,10 +40,10 @@ def environment(*loaders: BaseLoader) -> Environment:
     """A template environment: `loaders` first, then the record templates."""
     env = Environment(loader=ChoiceLoader([*loaders, PackageLoader("pipeline.record", "templates")]),
                       autoescape=True, finalize=_finalize, keep_trailing_newline=True, auto_reload=False)
-    env.tests.update(link=lambda x: isinstance(x, render.Link), heading=lambda x: isinstance(x, render.Heading),
-                     para=lambda x: isinstance(x, render.Para), bullets=lambda x: isinstance(x, render.Bullets),
-                     table=lambda x: isinstance(x, render.Table))
-    env.filters["safe_href"] = render.safe_href
+    env.tests.update(link=lambda x: isinstance(x, layout.Link), heading=lambda x: isinstance(x, layout.Heading),
+                     para=lambda x: isinstance(x, layout.Para), bullets=lambda x: isinstance(x, layout.Bullets),
+                     table=lambda x: isinstance(x, layout.Table))
+    env.filters["safe_href"] = layout.safe_href
     macros = []
 
     def module():
@@ -42,7 +54,7 @@ def environment(*loaders: BaseLoader) -> Environment:
     env.filters["inline"] = lru_cache(maxsize=65536)(lambda x: module().inline(x))
     cell = env.filters["cell"] = lru_cache(maxsize=65536)(lambda x: module().cell(x))
     env.filters["cells"] = lambda row: Markup("".join(map(cell, row)))
-    env.globals["style"] = render.STYLE
+    env.globals["style"] = STYLE
     return env
 
 
@@ -51,11 +63,11 @@ def record_environment() -> Environment:
     return environment()
 
 
-def record_html(r) -> str:
+def to_html(r) -> str:
     """A record's page: its blocks through `record.html`."""
-    return record_environment().get_template("record.html").render(title=r.title, page_blocks=render.blocks(r))
+    return record_environment().get_template("record.html").render(title=r.title, page_blocks=layout.blocks(r))
 
 
-def page_html(title: str, body: str) -> str:
+def page(title: str, body: str) -> str:
     """A self-contained document around `body`, which must already be escaped HTML."""
     return record_environment().get_template("page.html").render(title=title, body=Markup(body))

@@ -21,13 +21,13 @@ from urllib.parse import quote, unquote, urlsplit
 
 import yaml
 
+from pipeline.identity.aliases import REPO_ID
 from pipeline.observation import Document, Extraction, SourceError, payload_yaml
 from pipeline.sources.common import Shape, read
 
 HUB = "https://huggingface.co"
 # Scrapy escapes "[]" in a request URL, so the escaped form is the one a snapshot replays.
 EXPAND = "&".join(f"expand%5B%5D={p}" for p in ("safetensors", "cardData", "config", "gated", "createdAt", "tags"))
-REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 
 # Hub license ids -> SPDX id, or the license's proper name where SPDX has none.
 LICENSES = {

@@ -34,7 +34,7 @@ import duckdb
 from jinja2 import PackageLoader
 
 from pipeline.record import figures as fig
-from pipeline.record import render
+from pipeline.record import layout, render
 from pipeline.record.html import environment
 from pipeline.record.schema import CAPABILITIES, ComparisonRecord, TrafficProfile
 from warehouse.export import model_slugs, shown_id, stored_traffic
@@ -74,7 +74,7 @@ class SiteReport:
 
 def page_href(href: str) -> str | None:
     """A link the site may publish: its own relative pages, in-page anchors, http(s) URLs."""
-    return href if _INTERNAL.match(href) else render.safe_href(href)
+    return href if _INTERNAL.match(href) else layout.safe_href(href)
 
 
 @lru_cache(maxsize=1)
@@ -234,11 +234,11 @@ class Renderer:
             name=facts.name, model_id=model_id, vendor=facts.vendor, family=facts.family, aliases=row.aliases,
             kind=(row.kind or "unknown").replace("_", " "),
             alias_of=[self.rows[m].name if m in self.rows else m for m in row.alias_candidates or ()],
-            sections=render.model_sections(facts), charts=self._histories(model_id),
+            sections=layout.model_sections(facts), charts=self._histories(model_id),
             benchmarks=self.benchmarks.get(model_id, []), pairs=links, how_chosen=HOW_CHOSEN,
             components=[_component_row(facts, c) for c in self.components.get(model_id, [])],
             unit_prices=[_unit_price_row(facts, u) for u in self.unit_prices.get(model_id, [])],
-            sources=render.sources_table(self.records.documents.get(model_id, [])), reviewed=reviewed_text)
+            sources=layout.sources_table(self.records.documents.get(model_id, [])), reviewed=reviewed_text)
 
     def pair_record(self, a: str, b: str) -> ComparisonRecord:
         return self.records.record(a, b, self.plan.pair_rows.get((a, b), (None, None))[1])
@@ -246,9 +246,9 @@ class Renderer:
     def pair_page(self, a: str, b: str, record: ComparisonRecord | None = None) -> str:
         plan = self.plan
         record = record or self.pair_record(a, b)
-        blocks = render.blocks(record)
-        at = next(i for i, blk in enumerate(blocks) if isinstance(blk, render.Heading) and blk.level == 2)
-        cut = next(i for i, blk in enumerate(blocks) if isinstance(blk, render.Heading) and blk.text == "Switch friction")
+        blocks = layout.blocks(record)
+        at = next(i for i, blk in enumerate(blocks) if isinstance(blk, layout.Heading) and blk.level == 2)
+        cut = next(i for i, blk in enumerate(blocks) if isinstance(blk, layout.Heading) and blk.text == "Switch friction")
         names = [record.model_a.name, record.model_b.name]
         histories = []
         for m, side in ((a, record.side_a), (b, record.side_b)):
