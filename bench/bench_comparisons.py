@@ -27,7 +27,7 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.record.render import to_html, to_json, to_markdown  # noqa: E402
+from records.render import to_html, to_json, to_markdown  # noqa: E402
 from warehouse.comparisons import ComparisonSettings, refresh_comparisons  # noqa: E402
 from warehouse.db import apply_schema  # noqa: E402
 from warehouse.export import export_pages, pairs_of, stored_traffic  # noqa: E402

@@ -19,7 +19,7 @@ import duckdb
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.record.cost import Usage, profiles  # noqa: E402
+from records.cost import Usage, profiles  # noqa: E402
 from warehouse.costs import route_costs  # noqa: E402
 
 

@@ -30,7 +30,7 @@ class NothingHeld(ValueError):
 
 def accept_held(db: Path, source: str, wait_seconds: float = 0, progress=print) -> str:
     """Apply `source`'s held documents; returns what was applied. NothingHeld when there is none."""
-    from pipeline.record.schema import TrafficProfile
+    from records.schema import TrafficProfile
     from warehouse.comparisons import ComparisonSettings, refresh_comparisons
     from warehouse.reconcile import reconcile
     from warehouse.runs import data_date

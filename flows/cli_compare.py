@@ -48,7 +48,7 @@ def _open(command: str, db: Path) -> duckdb.DuckDBPyConnection:
 
 def _traffic(command: str, con: duckdb.DuckDBPyConnection, input_tokens: int | None,
              output_tokens: int | None, blend: float | None):
-    from pipeline.record.schema import TrafficProfile
+    from records.schema import TrafficProfile
     from warehouse.export import stored_traffic
 
     base = stored_traffic(con) or TrafficProfile()
@@ -79,7 +79,7 @@ def compare(
     blend: Blend = None,
 ) -> None:
     """Print the comparison record of two models: verdict, figures, specs, capabilities, sources."""
-    from pipeline.record.render import render
+    from records.render import render
     from warehouse.records import not_comparable, pair_record
 
     con = _open("compare", db)

@@ -27,7 +27,7 @@ def _text(value: Decimal | None) -> str | None:
 
 
 def _usage(input_tokens, output_tokens, cache_read, cache_write, batch, service_tier, profile):
-    from pipeline.record.cost import Usage, profiles
+    from records.cost import Usage, profiles
 
     if batch and service_tier not in (None, "batch"):
         raise _fail("cost", "--batch is --service-tier batch: give one of them")

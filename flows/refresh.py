@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from flows.steps import (AGGREGATOR_SOURCES, CARD_SOURCES, SOURCES, CrawlOutcome, RefreshReport, card_repos,
                          crawl_source, load_crawl, now)
-from pipeline.record.schema import TrafficProfile
+from records.schema import TrafficProfile
 from warehouse.db import connect
 from warehouse.load import SourceLoad
 from warehouse.publish import staged_warehouse

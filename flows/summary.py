@@ -6,7 +6,7 @@ Every text a source supplies (ids, providers, routes, failure reasons) is Markdo
 from __future__ import annotations
 
 from flows.steps import RefreshReport
-from pipeline.record.render import md_escape as _md
+from records.render import md_escape as _md
 
 
 def _money(value) -> str:

@@ -1,1 +1,2 @@
-"""Pure normalization: payloads in, typed observations out. No I/O beyond package data."""
+"""Payloads in, reconciled facts out; pure, no I/O beyond package data: source extractors and their
+observations, identity, the reconciliation rules, benchmarks and the curated files with their schemas."""

@@ -28,7 +28,7 @@ CURATED_FILES = {
     "fields.yaml": "pipeline.observation:FieldsFile",
     "precedence.yaml": "pipeline.reconcile:Precedence",
     "pricing_pages.yaml": "pipeline.sources.pricing_pages:PagesFile",
-    "profiles.yaml": "pipeline.record.cost:ProfileFile",
+    "profiles.yaml": "records.cost:ProfileFile",
     "providers.yaml": "pipeline.identity.providers:ProviderFile",
     "site_pairs.yaml": "warehouse.site.selection:PairsFile",
     "sources.yaml": "pipeline.source_policy:SourcePolicies",

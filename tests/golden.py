@@ -17,8 +17,8 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.record.render import render
-from pipeline.record.schema import ComparisonRecord
+from records.render import render
+from records.schema import ComparisonRecord
 from warehouse.export import stored_traffic
 from warehouse.records import pair_record, resolve_model
 

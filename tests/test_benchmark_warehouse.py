@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from flows.status import unresolved_leaderboard_models
-from pipeline.record.render import to_markdown
+from records.render import to_markdown
 from tests.conftest import DEMO_SNAPSHOT, PROJECT_ROOT
 from warehouse.comparisons import refresh_comparisons
 from warehouse.db import apply_schema

@@ -7,7 +7,7 @@ from decimal import Decimal as D
 import pytest
 
 from flows.steps import SOURCES
-from pipeline.record.schema import CAPABILITIES
+from records.schema import CAPABILITIES
 from tests.comparison_helpers import LARGE, QWEN, SMALL, demo_warehouse
 from warehouse.comparisons import ComparisonSettings, refresh_comparisons
 from warehouse.export import stored_traffic

@@ -1,4 +1,4 @@
-"""The cost engine (pipeline/record/cost.py), the price components the extractors read into
+"""The cost engine (records/cost.py), the price components the extractors read into
 offering_prices, the issue's figures on the 2026-08 snapshot, and the set-based SQL of the pair
 table held against the engine.
 
@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from pipeline.curated import CuratedFileError, load_text
 from pipeline.observation import Document
-from pipeline.record.cost import PriceRow, ProfileFile, Usage, price, profiles
+from records.cost import PriceRow, ProfileFile, Usage, price, profiles
 from warehouse.costs import cheapest_for, route_costs, routes_of
 
 AUG = datetime(2026, 8, 22, tzinfo=timezone.utc)
@@ -309,7 +309,7 @@ def test_offering_prices_and_the_profiles_table_are_documented(con):
 def test_every_record_prices_every_profile_or_says_what_is_unknown(august):
     """Each record's profiles are its two models' sides, so every model having all five, each a cost
     or the components no route states, is every record having them."""
-    from pipeline.record.render import render
+    from records.render import render
     from warehouse.costs import profile_sides
     from warehouse.records import pair_record
 

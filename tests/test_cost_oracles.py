@@ -10,7 +10,7 @@
   keys; `cost_per_token` has no batch switch) for the batch tier.
 
 versus' side is each source's own rows in `offering_prices` (not the cross-source merge), priced
-by `pipeline.record.cost.price`. The two agree to the cent, or the case is one of the reasoned
+by `records.cost.price`. The two agree to the cent, or the case is one of the reasoned
 disagreements named below; any other difference fails the test.
 """
 from __future__ import annotations
@@ -24,7 +24,7 @@ from decimal import Decimal
 
 import pytest
 
-from pipeline.record.cost import PriceRow, Usage, price
+from records.cost import PriceRow, Usage, price
 
 CENT = Decimal("0.005")
 # An evening hour: outside DeepSeek's off-peak window (00:30-16:30 UTC) that genai-prices states.

@@ -13,7 +13,7 @@ import typer
 from typer.testing import CliRunner
 
 from flows.cli_compare import register
-from pipeline.record.schema import ComparisonRecord
+from records.schema import ComparisonRecord
 from tests.comparison_helpers import LARGE, QWEN, SMALL, demo_warehouse
 from warehouse.comparisons import ComparisonSettings, refresh_comparisons
 from warehouse.export import TABLES, export_pages, export_tables, pairs_of

@@ -157,8 +157,8 @@ def test_the_benchmark_lead_macro_decides_every_pair_as_the_record_does(con):
     """Catches the macro comparing A's score (not its lower bound) with B's upper bound: the demo
     leaderboard holds pairs whose ratings lie outside each other's interval while the intervals
     overlap (no significant difference)."""
-    from pipeline.record.build import _lead
-    from pipeline.record.schema import BenchmarkScore
+    from records.build import _lead
+    from records.schema import BenchmarkScore
 
     rows = _lmarena_rows()
 

@@ -59,12 +59,12 @@ def test_a_manifest_file_outside_the_snapshot_folder_is_refused(tmp_path, outsid
         Snapshot(root)
 
 
-# --- link safety in HTML and Markdown (pipeline/record/render.py, layout.py, html.py) ----
+# --- link safety in HTML and Markdown (records/render.py, layout.py, html.py) ----
 
 
 def _html_inline(x) -> str:
     """An inline as the record and site templates write it."""
-    from pipeline.record.html import record_environment
+    from records.html import record_environment
 
     return str(record_environment().filters["inline"](x))
 
@@ -79,7 +79,7 @@ HOSTILE_HREFS = [
 
 @pytest.mark.parametrize("href", HOSTILE_HREFS)
 def test_an_unsafe_url_is_shown_as_text_never_linked(href):
-    from pipeline.record.render import Link, _md_inline
+    from records.render import Link, _md_inline
 
     html, md = _html_inline(Link("the source", href)), _md_inline(Link("the source", href))
     assert "<a" not in html and html == "the source"
@@ -92,7 +92,7 @@ def test_an_unsafe_url_is_shown_as_text_never_linked(href):
     ('https://x/"><script>alert(1)</script>', "https://x/%22%3E%3Cscript%3Ealert(1)%3C/script%3E"),
 ])
 def test_a_web_url_is_linked_and_cannot_break_out_of_its_attribute(href, shown):
-    from pipeline.record.render import Link, _md_inline
+    from records.render import Link, _md_inline
 
     assert _html_inline(Link("src", href)) == f'<a href="{shown}">src</a>'
     md = _md_inline(Link("src", href))

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.record import figures as fig
-from pipeline.record.build import build_record
-from pipeline.record.render import to_html, to_json, to_markdown
-from pipeline.record.schema import Candidate, ComparisonRecord, Conflict, Route, TrafficProfile, json_schema
+from records import figures as fig
+from records.build import build_record
+from records.render import to_html, to_json, to_markdown
+from records.schema import Candidate, ComparisonRecord, Conflict, Route, TrafficProfile, json_schema
 from tests.comparison_helpers import LARGE, QWEN, SMALL, demo_warehouse
 from warehouse.records import load_documents, load_facts
 
@@ -272,7 +272,7 @@ def test_json_round_trips_and_the_exported_schema_is_current(facts):
     assert ComparisonRecord.model_validate_json(to_json(r)) == r
     assert D(json.loads(to_json(r))["side_a"]["monthly"]["usd"]) == D(380)  # exact, as a string
     assert json.loads(SCHEMA.read_text()) == json_schema(), \
-        "docs/comparison-record.schema.json is stale: python -m pipeline.record.schema > docs/comparison-record.schema.json"
+        "docs/comparison-record.schema.json is stale: python -m records.schema > docs/comparison-record.schema.json"
 
 
 def test_pages_need_no_extra_assets(facts):

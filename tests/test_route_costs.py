@@ -1,6 +1,6 @@
 """Routes are routes (issue 17): what bounds a route's prompt and what a route without caching bills,
 held on the 2026-08 snapshot in both places that price profiles, the cost engine
-(`warehouse.costs` over `pipeline.record.cost`) and the pair SQL (`comparison_route_profile_costs`).
+(`warehouse.costs` over `records.cost`) and the pair SQL (`comparison_route_profile_costs`).
 
 Expected figures are read from the snapshot's files (models.dev's limits, genai-prices' data.json)
 or computed by LiteLLM's own calculator, never from versus' output.
@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 
-from pipeline.record.cost import NO_CACHING, Usage, profiles
+from records.cost import NO_CACHING, Usage, profiles
 from warehouse.costs import cheapest_for, profile_sides, route_facts
 
 LONG = next(p for p in profiles().profiles if p.name == "long-context")
@@ -145,7 +145,7 @@ def test_windows_of_one_size_are_not_called_a_difference(august, shared_snapshot
     by pipeline/precedence.yaml's token tolerance."""
     import re
 
-    from pipeline.record.build import build_record
+    from records.build import build_record
     from warehouse.records import load_documents, load_facts
 
     gpt, llama = "openai/gpt-oss-120b", "meta-llama/llama-3.3-70b-instruct"
@@ -165,7 +165,7 @@ def test_windows_of_one_size_are_not_called_a_difference(august, shared_snapshot
 def test_the_route_table_shows_a_cache_price_only_a_price_feed_states_cited(august):
     """The same route in the record's pricing table: models.dev's listing states no cached-input
     price, LiteLLM's does ($0.015), so the cell shows LiteLLM's, naming it."""
-    from pipeline.record.layout import _pricing_rows
+    from records.layout import _pricing_rows
     from warehouse.records import load_facts
 
     small = "mistralai/mistral-small-2603"
@@ -195,7 +195,7 @@ def test_a_route_only_a_price_catalogue_lists_is_marked_catalogue_only(august, s
     assert _catalogue_only(august, "groq", "litellm", "groq/qwen/qwen3.8-27b")
     assert not _catalogue_only(august, "groq", "litellm", "groq/openai/gpt-oss-120b")
     # the record says so beside the route's source
-    from pipeline.record.layout import model_sections
+    from records.layout import model_sections
     from warehouse.records import load_facts
     facts = load_facts(august, ["openai/gpt-oss-120b"])["openai/gpt-oss-120b"]
     rows = {(row[0], row[-1].text) for row in model_sections(facts).routes.rows}

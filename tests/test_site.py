@@ -16,7 +16,7 @@ from xml.etree import ElementTree
 import duckdb
 import pytest
 
-from pipeline.record.render import to_html
+from records.render import to_html
 from tests.comparison_helpers import demo_warehouse
 from tests.conftest import PROJECT_ROOT
 from warehouse.comparisons import refresh_comparisons

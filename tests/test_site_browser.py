@@ -11,8 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.record.schema import ComparisonRecord
-from pipeline.record.render import to_json
+from records.schema import ComparisonRecord
+from records.render import to_json
 from warehouse.export import stored_traffic
 from warehouse.records import pair_record
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from pipeline.observation import Observation
-from pipeline.record import figures as fig
+from records import figures as fig
 from warehouse.site.catalog import unit_prices
 
 

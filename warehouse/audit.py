@@ -18,7 +18,7 @@ from importlib import resources
 import duckdb
 
 from pipeline import reconcile as rules
-from pipeline.record.schema import TrafficProfile
+from records.schema import TrafficProfile
 
 PRICE_FIELDS = ("input_usd_per_mtok", "output_usd_per_mtok", "cache_read_usd_per_mtok", "cache_write_usd_per_mtok")
 LIMIT_FIELDS = ("context_window", "max_output_tokens")
@@ -207,7 +207,7 @@ def _title(found: list[Discrepancy]) -> str:
 
 
 def to_markdown(found: list[Discrepancy]) -> str:
-    from pipeline.record.render import md_escape, safe_href
+    from records.render import md_escape, safe_href
 
     lines = [f"# {md_escape(_title(found))}", "",
              "Ranked by impact: for a price, the monthly difference between the highest and lowest listed price "
@@ -227,8 +227,8 @@ def to_markdown(found: list[Discrepancy]) -> str:
 
 
 def to_html(found: list[Discrepancy]) -> str:
-    from pipeline.record.html import escape, page
-    from pipeline.record.layout import safe_href
+    from records.html import escape, page
+    from records.layout import safe_href
 
     def value(c: dict) -> str:
         text = escape(_value(c))

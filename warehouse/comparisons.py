@@ -32,8 +32,8 @@ from typing import Literal
 import duckdb
 from pydantic import BaseModel, Field
 
-from pipeline.record.cost import profiles
-from pipeline.record.schema import TrafficProfile
+from records.cost import profiles
+from records.schema import TrafficProfile
 
 
 class ComparisonSettings(TrafficProfile):

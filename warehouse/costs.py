@@ -1,5 +1,5 @@
 """Costs of a model's routes from the warehouse: the price rows `offering_prices` prefers for each
-route, priced by the one engine (`pipeline.record.cost`).
+route, priced by the one engine (`records.cost`).
 
 A route is an active preferred offering (one per provider and variant). Its price rows are the
 preferred current, in-force, all-day rows of that model, provider and variant, whichever source
@@ -17,8 +17,8 @@ from decimal import Decimal
 
 import duckdb
 
-from pipeline.record.cost import Cost, PriceRow, Profile, Usage, price, profiles
-from pipeline.record.schema import ProfileSide
+from records.cost import Cost, PriceRow, Profile, Usage, price, profiles
+from records.schema import ProfileSide
 
 FREE_VARIANT = "free"
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.record import html, render
-from pipeline.record.schema import TrafficProfile
+from records import html, render
+from records.schema import TrafficProfile
 from warehouse.forks import map_chunks
 from warehouse.records import RecordBuilder, frozen
 

@@ -19,10 +19,10 @@ from typing import TypeVar
 
 import duckdb
 
-from pipeline.record.build import build_record, side_figures
+from records.build import build_record, side_figures
 from warehouse.costs import profile_sides, routes_of
 from warehouse.runs import source_health
-from pipeline.record.schema import (CAPABILITIES, BenchmarkScore, Candidate, Capability, ComparisonRecord, Conflict,
+from records.schema import (CAPABILITIES, BenchmarkScore, Candidate, Capability, ComparisonRecord, Conflict,
                                     ModelFacts, Route, SourceDocument, Specs, TrafficProfile, cited_sources)
 
 SPEC_FIELDS = tuple(Specs.model_fields)

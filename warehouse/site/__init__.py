@@ -1,4 +1,5 @@
-"""The published static site (`versus site`): builder, pair selection, charts, templates."""
+"""The published static site (`versus site`): builder, pair selection, catalog, the JSON API. Its
+templates, charts and assets are in `records`."""
 from warehouse.site.builder import SiteError, SiteReport, build_site
 
 __all__ = ["SiteError", "SiteReport", "build_site"]

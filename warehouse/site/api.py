@@ -4,7 +4,7 @@ page, and the JSON Schemas they follow (`api/schema/`).
 Each payload is built through the pydantic models below, so its schema is the model's
 `model_json_schema()`; `docs/api/` keeps a copy (`python -m warehouse.site.api docs/api` rewrites
 it, and a test fails when it is stale). A pair file is the comparison record its page is rendered
-from (`pipeline.record.schema.ComparisonRecord`, `docs/comparison-record.schema.json`).
+from (`records.schema.ComparisonRecord`, `docs/comparison-record.schema.json`).
 Prices are exact decimal strings (USD per million tokens), as in the record.
 """
 from __future__ import annotations
@@ -21,8 +21,8 @@ import duckdb
 from pydantic import BaseModel, ConfigDict, PlainSerializer, WithJsonSchema, create_model
 
 from pipeline.identity import names
-from pipeline.record.schema import ModelFacts, Specs
-from pipeline.record.schema import json_schema as record_schema
+from records.schema import ModelFacts, Specs
+from records.schema import json_schema as record_schema
 from warehouse.site.catalog import PriceComponent
 
 API_VERSION = 1
@@ -52,7 +52,7 @@ def _fact_type(annotation) -> type:
     return annotation.__pydantic_generic_metadata__["args"][0]
 
 
-# one field per spec of the record (pipeline.record.schema.Specs), so the two cannot drift apart
+# one field per spec of the record (records.schema.Specs), so the two cannot drift apart
 Facts = create_model("Facts", __base__=_Api, __doc__="The model's reconciled specs with their sources.",
                      **{name: (SourcedFact[_fact_type(f.annotation)], SourcedFact[_fact_type(f.annotation)]())
                         for name, f in Specs.model_fields.items()})

@@ -31,17 +31,16 @@ from importlib import resources
 from pathlib import Path
 
 import duckdb
-from jinja2 import PackageLoader
 
-from pipeline.record import figures as fig
-from pipeline.record import layout, render
-from pipeline.record.html import environment
-from pipeline.record.schema import CAPABILITIES, ComparisonRecord, TrafficProfile
+from records import figures as fig
+from records import charts, layout, render
+from records.html import environment
+from records.schema import CAPABILITIES, ComparisonRecord, TrafficProfile
 from warehouse.export import model_slugs, shown_id, stored_traffic
 from warehouse.forks import map_chunks
 from warehouse.records import ModelNotFound, RecordBuilder, frozen, load_facts, resolve_model
 from warehouse.runs import source_health
-from warehouse.site import catalog, charts
+from warehouse.site import catalog
 from warehouse.site.selection import HOW_CHOSEN, SELECTIONS, Candidate, nearest, pairs_file
 
 MANIFEST = ".site-manifest.json"
@@ -79,7 +78,7 @@ def page_href(href: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def site_environment():
-    env = environment(PackageLoader("warehouse.site", "templates"))
+    env = environment()
     env.filters["page_href"] = page_href
     return env
 
@@ -89,7 +88,7 @@ def code_version() -> str:
     """A digest of the builder's code, templates and assets and of the record side it renders:
     a change to any of them makes every page's key change."""
     h = hashlib.sha256()
-    for package in ("warehouse.site", "pipeline.record"):
+    for package in ("warehouse.site", "records"):
         root = resources.files(package)
         for path in sorted(_walk(root), key=str):
             h.update(str(path).rsplit(package.split(".")[-1], 1)[-1].encode())
@@ -336,7 +335,7 @@ def _sitemap(paths: list[str], base_url: str) -> str:
 
 
 def _asset(name: str) -> bytes:
-    return resources.files("warehouse.site").joinpath("assets", name).read_bytes()
+    return resources.files("records").joinpath("assets", name).read_bytes()
 
 
 # --- build and publish ----------------------------------------------------------------------

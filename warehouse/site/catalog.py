@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import duckdb
 
-from warehouse.site.charts import Period
+from records.charts import Period
 
 _ENTITY_MODEL = "CASE WHEN contains(entity, '@') THEN regexp_extract(entity, '^(.*)@', 1) ELSE entity END"
 

@@ -155,7 +155,7 @@ CREATE OR REPLACE MACRO comparison_times_as_much(lo, hi) AS CASE
                    AS DECIMAL(18, 0)) * 0.1 AS DECIMAL(18, 1)) END;
 
 -- Per model and workload profile: USD a month on each priced route, by the cost engine's rules
--- (pipeline/record/cost.py): the prompt picks the highest tier any component states at the
+-- (records/cost.py): the prompt picks the highest tier any component states at the
 -- profile's service tier that it passes (strictly above the threshold, or from it when
 -- inclusive); every part with tokens (uncached input, cache read, output) needs its component at
 -- that tier and threshold, else the route's cost is unknown (NULL); a route that prices no cache

@@ -1,14 +1,14 @@
 """Pure builders of the comparison record from facts: figures, verdict, tradeoffs, switch friction,
-deep dive, FAQ (the rules they follow are in `pipeline.record.schema`'s docstring)."""
+deep dive, FAQ (the rules they follow are in `records.schema`'s docstring)."""
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
 
 from pipeline.reconcile import equivalent
-from pipeline.record import figures as fig
-from pipeline.record.cost import Profile
-from pipeline.record.schema import (CAPABILITIES, DECISION_FIT_RULES, LONG_CONTEXT_TOKENS, RAG_CONTEXT_TOKENS, BenchmarkRow,
+from records import figures as fig
+from records.cost import Profile
+from records.schema import (CAPABILITIES, DECISION_FIT_RULES, LONG_CONTEXT_TOKENS, RAG_CONTEXT_TOKENS, BenchmarkRow,
                                     Benchmarks, BenchmarkScore,
                                     Cheapest, ComparisonRecord, FaqEntry, ModelFacts, OverlapPrice, PriceComparison,
                                     ProfileCost, ProfileSide, Route, SideFigures, SourceDocument, SwitchFriction,

@@ -12,8 +12,8 @@ from functools import lru_cache
 from typing import Generic, TypeVar
 from urllib.parse import quote
 
-from pipeline.record import figures as fig
-from pipeline.record.schema import (CAPABILITIES, Candidate, ComparisonRecord, Conflict, Fact, ModelFacts, SideFigures,
+from records import figures as fig
+from records.schema import (CAPABILITIES, Candidate, ComparisonRecord, Conflict, Fact, ModelFacts, SideFigures,
                                     SourceDocument, cited_sources)
 
 SPEC_LABELS = {

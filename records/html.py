@@ -1,7 +1,7 @@
-"""HTML from Jinja2 templates (package data in `pipeline/record/templates/`), autoescaped.
+"""HTML from Jinja2 templates (package data in `records/templates/`), autoescaped.
 
-`environment()` is the one template environment for record pages and, with the site's own
-templates in front (`warehouse.site`), for the published site. Escaping is `html.escape` with
+`environment()` is the one template environment for every page: records, the published site
+(`warehouse.site` adds its `page_href` filter), audit and export pages. Escaping is `html.escape` with
 quotes, as `escape` does, applied to every `{{ expression }}` that is not already markup;
 links pass `safe_href` (http(s) URLs and in-page anchors only). A table cell or inline renders
 through the `blocks.html` macros once per distinct value (cells recur across a model's pages).
@@ -14,7 +14,7 @@ from functools import lru_cache
 from jinja2 import BaseLoader, ChoiceLoader, Environment, PackageLoader
 from markupsafe import Markup
 
-from pipeline.record import layout
+from records import layout
 
 
 STYLE = """body{font:16px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:60rem;margin:2rem auto;
@@ -37,8 +37,8 @@ def _finalize(value):
 
 
 def environment(*loaders: BaseLoader) -> Environment:
-    """A template environment: `loaders` first, then the record templates."""
-    env = Environment(loader=ChoiceLoader([*loaders, PackageLoader("pipeline.record", "templates")]),
+    """A template environment over `templates/` (`loaders` first, if any)."""
+    env = Environment(loader=ChoiceLoader([*loaders, PackageLoader("records", "templates")]),
                       autoescape=True, finalize=_finalize, keep_trailing_newline=True, auto_reload=False)
     env.tests.update(link=lambda x: isinstance(x, layout.Link), heading=lambda x: isinstance(x, layout.Heading),
                      para=lambda x: isinstance(x, layout.Para), bullets=lambda x: isinstance(x, layout.Bullets),

@@ -3,7 +3,7 @@
 Each function takes figures (exact Decimals) and returns a plain object the template draws: the
 shapes in SVG user units, the axis ticks, and the rows of the text equivalent (a table under the
 chart, so the figures read the same with JavaScript and images off). Coordinates are rounded to
-0.1 unit; the figures in labels and tables are formatted by `pipeline.record.figures`.
+0.1 unit; the figures in labels and tables are formatted by `records.figures`.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from pipeline.record import figures as fig
+from records import figures as fig
 
 WIDTH, HEIGHT = 640, 200
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 40  # margins: axis labels sit in them

@@ -7,7 +7,7 @@ FAQ. Rules the text follows:
 - a missing fact is "unknown" and no claim is built on it (no "cheaper" when a side has no price,
   no "larger context" when a side's context is unknown, a capability contrast needs Yes against No);
 - each statement is made once per pair (switch friction is stated for moving A to B, not twice);
-- arithmetic and formatting come from `pipeline.record.figures` (exact Decimal).
+- arithmetic and formatting come from `records.figures` (exact Decimal).
 
 A model's routes are its active offerings, one per provider and variant (the reconciled
 `preferred` row). Its priced routes have both an input and an output price and are not a free
@@ -31,7 +31,7 @@ from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pipeline.record import figures as fig
+from records import figures as fig
 from pipeline.reconcile import CAPABILITIES as CAPABILITY_NAMES
 
 SCHEMA_VERSION = 1
@@ -420,7 +420,7 @@ def json_schema() -> dict:
     return schema
 
 
-if __name__ == "__main__":  # python -m pipeline.record.schema > docs/comparison-record.schema.json
+if __name__ == "__main__":  # python -m records.schema > docs/comparison-record.schema.json
     import json
 
     print(json.dumps(json_schema(), indent=2, sort_keys=True))

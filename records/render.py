@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pipeline.record.html import to_html
-from pipeline.record.layout import Bullets, Heading, Inline, Link, Para, Table, blocks, safe_href
-from pipeline.record.schema import ComparisonRecord
+from records.html import to_html
+from records.layout import Bullets, Heading, Inline, Link, Para, Table, blocks, safe_href
+from records.schema import ComparisonRecord
 
 # --- Markdown ------------------------------------------------------------------------------
 
