@@ -2,7 +2,7 @@
 
 `environment()` is the one template environment for every page: records, the published site
 (`warehouse.site` adds its `page_href` filter), audit and export pages. Escaping is `html.escape` with
-quotes, as `escape` does, applied to every `{{ expression }}` that is not already markup;
+quotes, applied to every `{{ expression }}` that is not already markup;
 links pass `safe_href` (http(s) URLs and in-page anchors only). A table cell or inline renders
 through the `blocks.html` macros once per distinct value (cells recur across a model's pages).
 """
@@ -24,13 +24,8 @@ text-align:left;vertical-align:top}th{background:#f3f3f3}p.verdict{font-size:1.1
 a{color:#0645ad}td a{word-break:break-all}"""
 
 
-def escape(text: str) -> str:
-    """HTML-escaped text, quotes included (safe in attributes)."""
-    return html.escape(text, quote=True)
-
-
 def _finalize(value):
-    """Escape what is not markup yet (quotes too, like `escape`)."""
+    """Escape what is not markup yet, quotes too (safe in attributes)."""
     if hasattr(value, "__html__"):
         return value
     return Markup(html.escape(str(value), quote=True))
@@ -68,6 +63,6 @@ def to_html(r) -> str:
     return record_environment().get_template("record.html").render(title=r.title, page_blocks=layout.blocks(r))
 
 
-def page(title: str, body: str) -> str:
-    """A self-contained document around `body`, which must already be escaped HTML."""
-    return record_environment().get_template("page.html").render(title=title, body=Markup(body))
+def render_page(template: str, **context) -> str:
+    """A self-contained page from one of `templates/` (audit, export index...), every value escaped."""
+    return record_environment().get_template(template).render(**context)

@@ -227,26 +227,13 @@ def to_markdown(found: list[Discrepancy]) -> str:
 
 
 def to_html(found: list[Discrepancy]) -> str:
-    from records.html import escape, page
-    from records.layout import safe_href
+    from records.html import render_page
 
-    def value(c: dict) -> str:
-        text = escape(_value(c))
-        href = safe_href(c["url"]) if c.get("url") else None
-        if href:
-            text = f'<a href="{escape(href)}">{text}</a>'
-        return text + (f" <small>as of {escape(c['as_of'])}</small>" if c.get("as_of") else "")
-
-    rows = "".join(
-        f"<tr><td>{i}</td><td>{escape(_money(d))}</td><td>{escape(d.kind)}</td><td>{escape(d.entity)}</td>"
-        f"<td>{escape(d.field)}</td><td>{'<br>'.join(value(c) for c in d.candidates)}</td>"
-        f"<td>{escape(f'{d.chosen} ({d.chosen_source})' if d.chosen is not None else 'nothing')}</td>"
-        f"<td>{escape(d.reason)}</td></tr>" for i, d in enumerate(found, 1))
-    body = (f"<h1>{escape(_title(found))}</h1><p>Ranked by impact: for a price, the monthly difference between the "
-            f"highest and lowest listed price at the default traffic profile (100M input and 30M output tokens).</p>"
-            f"<table><thead><tr><th>#</th><th>impact / month</th><th>kind</th><th>entity</th><th>field</th>"
-            f"<th>values (source: value)</th><th>used</th><th>why</th></tr></thead><tbody>{rows}</tbody></table>")
-    return page(_title(found), body)
+    rows = [{"money": _money(d), "kind": d.kind, "entity": d.entity, "field": d.field, "reason": d.reason,
+             "used": f"{d.chosen} ({d.chosen_source})" if d.chosen is not None else "nothing",
+             "candidates": [{"value": _value(c), "url": c.get("url"), "as_of": c.get("as_of")} for c in d.candidates]}
+            for d in found]
+    return render_page("audit.html", title=_title(found), rows=rows)
 
 
 RENDERERS = {"md": to_markdown, "html": to_html, "json": to_json}

@@ -216,5 +216,4 @@ def _index(entries: list[tuple[str, str]], fmt: str) -> str:
     if fmt == "md":
         lines = [f"# {title}", ""] + [f"- [{render.md_escape(t)}](<{n}>)" for t, n in entries]
         return "\n".join(lines) + "\n"
-    items = "".join(f'<li><a href="{html.escape(n)}">{html.escape(t)}</a></li>' for t, n in entries)
-    return html.page(title, f"<h1>{html.escape(title)}</h1>\n<ul>{items}</ul>")
+    return html.render_page("export_index.html", title=title, entries=entries)
