@@ -12,7 +12,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from flows.cli_compare import register
+from flows.cli.compare import register
 from records.schema import ComparisonRecord
 from tests.comparison_helpers import LARGE, QWEN, SMALL, demo_warehouse
 from warehouse.comparisons import ComparisonSettings, refresh_comparisons

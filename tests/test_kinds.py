@@ -122,7 +122,7 @@ def test_compare_and_export_refuse_two_kinds_and_a_moving_alias_with_its_snapsho
     import typer
     from typer.testing import CliRunner
 
-    from flows.cli_compare import register
+    from flows.cli.compare import register
     from tests.comparison_helpers import demo_warehouse
 
     db = tmp_path / "w.duckdb"

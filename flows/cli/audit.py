@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from flows.cli_compare import DbOption, _open
+from flows.cli.compare import DbOption, _open
 from flows.terminal import echo
 
 

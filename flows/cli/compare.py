@@ -117,7 +117,7 @@ def export(
     if to:
         if fmt or out:
             raise _fail("export", "--to loads a destination; --format and --out write files: choose one")
-        from flows.cli_export import export_to_destinations
+        from flows.cli.export_to import export_to_destinations
 
         return export_to_destinations(db, to, dataset)
     if not (fmt and out):

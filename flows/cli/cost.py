@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from flows.cli_compare import DbOption, _fail, _open, _resolve
+from flows.cli.compare import DbOption, _fail, _open, _resolve
 from flows.terminal import echo
 from pipeline.observation import SERVICE_TIERS
 

@@ -1,4 +1,4 @@
-"""`versus export --to DESTINATION`: the analyst tables into another system through dlt (warehouse/dlt_export.py)."""
+"""`versus export --to DESTINATION`: the analyst tables into another system through dlt (`warehouse/dlt_export.py`)."""
 from __future__ import annotations
 
 from pathlib import Path
