@@ -5,7 +5,7 @@ Conventions (stated once, used everywhere):
 - "X% cheaper" is (higher - lower) / higher, so $0.15 against $0.50 is 70% cheaper, never 233%;
   the multiple is higher / lower ("costs 3.3x as much"). Both are rounded half up to one decimal,
   exactly (through integers: no float, no 28-digit truncation), as the SQL in
-  `warehouse/sql/30_comparisons.sql` does through integers.
+  `warehouse/sql/marts_comparisons.sql` does through integers.
 - A blended price weighs input by `input_share` and output by `1 - input_share`.
 - Token counts as vendors label them: a count that is a multiple of 1,024 but not of 1,000 is
   shown in binary units (K = 1,024, M = 1,048,576: 131,072 is "128K", 32,768 is "32K"), any other

@@ -1,4 +1,4 @@
-"""Display names (pipeline/display_names.py, models.name in warehouse/sql/reconcile/22_models.sql):
+"""Display names (pipeline/display_names.py, models.name in warehouse/sql/reconcile/int_models.sql):
 a model is shown under a name a source states for it, without the listing's annotations, and only
 a model no source names is shown under its id's own words."""
 import re

@@ -93,7 +93,7 @@ def test_a_leaderboard_row_whose_key_holds_an_escape_is_rejected_naming_the_fiel
                            ).fetchone()[0]
 
 
-# --- a rejected price keeps the known one (warehouse/sql/reconcile/23_offerings.sql) -----------
+# --- a rejected price keeps the known one (warehouse/sql/reconcile/int_offerings.sql) -----------
 
 def _haiku_prompt(prompt: str):
     def edit(payload: dict) -> dict:

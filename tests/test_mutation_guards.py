@@ -36,7 +36,7 @@ def _warehouse() -> duckdb.DuckDBPyConnection:
     return con
 
 
-# --- retirement: the day itself, and the earliest of two stated dates (sql/reconcile/23_offerings.sql)
+# --- retirement: the day itself, and the earliest of two stated dates (sql/reconcile/int_offerings.sql)
 
 def _retirements(litellm: dict) -> dict:
     litellm["azure/gpt-4o-mini"]["deprecation_date"] = "2026-08-22"       # the data's date itself
@@ -75,7 +75,7 @@ def test_a_route_stated_retiring_on_two_dates_takes_the_earliest_on_every_row(re
                     ("openai/gpt-4o-mini", date(2026, 9, 1), "deprecating")]
 
 
-# --- price history (sql/reconcile/24_price_history.sql) ---------------------------------------
+# --- price history (sql/reconcile/int_price_history.sql) ---------------------------------------
 
 def _prices(changes: dict[str, dict[str, str | None]]):
     """An edit of the OpenRouter payload setting (or, for None, removing) pricing keys per model."""

@@ -1,8 +1,8 @@
 """Refresh the `comparisons` table: the pairs people read, set-based and incremental.
 
-The SQL lives in `warehouse/sql/30_comparisons.sql` (macros `comparison_model_summaries` and
+The SQL lives in `warehouse/sql/marts_comparisons.sql` (macros `comparison_model_summaries` and
 `comparison_pairs_of`); any other pair is computed on demand by the same SQL (macro `compare_pair`,
-`warehouse/sql/31_compare_pair.sql`). All pairs grow as n²/2 (50 million at 10,000 models:
+`warehouse/sql/marts_compare_pair.sql`). All pairs grow as n²/2 (50 million at 10,000 models:
 docs/architecture.md, "Which pairs are stored"), so by default (`pairs="read"`) the table holds
 the pairs the site pages (`warehouse.site.selection`: each model's nearest alternatives, plus
 `pipeline/site_pairs.yaml`) and the pairs in `comparison_requests` requested in the last

@@ -6,11 +6,13 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse import steps
+
 
 def schema_statements() -> list[str]:
-    """Every `warehouse/sql/*.sql` file, in name order."""
+    """The `warehouse/sql/*.sql` files, in the order `warehouse.steps.SCHEMA` declares."""
     folder = resources.files("warehouse").joinpath("sql")
-    return [f.read_text() for f in sorted(folder.iterdir(), key=lambda f: f.name) if f.name.endswith(".sql")]
+    return [folder.joinpath(name).read_text() for name, _ in steps.SCHEMA]
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:

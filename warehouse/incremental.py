@@ -30,7 +30,7 @@ FROM current_documents
 
 KNOWN_IDS_SQL = "SELECT model_id FROM models UNION SELECT model_id FROM offerings UNION SELECT model_id FROM price_history"
 
-# The data's date as warehouse/sql/reconcile/23_offerings.sql's _data_now states it.
+# The data's date as warehouse/sql/reconcile/int_offerings.sql's _data_now states it.
 TODAY_SQL = """
 SELECT CAST(timezone('UTC', coalesce(max(greatest(d.effective_at,
                                                   CASE WHEN r.run_id IS NOT NULL AND r.snapshot IS NULL

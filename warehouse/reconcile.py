@@ -1,11 +1,12 @@
 """Reconciliation: current observations in, the canonical tables analysts query out.
 
 Python resolves identity (pure, `pipeline.identity`) over the distinct source ids and registers it,
-with the curated rules, as small tables; the SQL in `warehouse/sql/reconcile/` (run in name order,
-in one transaction) does the rest set-based. models, model_aliases, model_capabilities, providers,
-conflicts, lineage and the current values of offerings are rebuilt by each run whose inputs
-changed (`warehouse.incremental`; an unchanged run recomputes no model); offerings' first_seen,
-last_seen and active, and price_history, carry across runs.
+with the curated rules, as small tables; the SQL in `warehouse/sql/reconcile/` (run in the order
+`warehouse.steps.RECONCILE` declares, in one transaction) does the rest set-based. models,
+model_aliases, model_capabilities, providers, conflicts, lineage and the current values of
+offerings are rebuilt by each run whose inputs changed (`warehouse.incremental`; an unchanged run
+recomputes no model); offerings' first_seen, last_seen and active, and price_history, carry
+across runs.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ import pyarrow as pa
 from pipeline import benchmarks, display_names, identity, leaderboard_names, reconcile as rules
 from pipeline.identity import families, kinds
 from pipeline.identity.names import WEIGHTS_LIBRARY
-from warehouse import incremental
+from warehouse import incremental, steps
 
 
 class ResolutionRow(NamedTuple):
@@ -64,9 +65,9 @@ class ReconcileSummary:
 
 
 def sql_steps() -> list[tuple[str, str]]:
-    """The reconcile SQL files, (name, text), in name order."""
+    """The reconcile SQL files, (name, text), in the order `warehouse.steps.RECONCILE` declares."""
     folder = resources.files("warehouse").joinpath("sql", "reconcile")
-    return [(f.name, f.read_text()) for f in sorted(folder.iterdir(), key=lambda f: f.name) if f.name.endswith(".sql")]
+    return [(name, folder.joinpath(name).read_text()) for name, _ in steps.RECONCILE]
 
 
 def reconcile(con: duckdb.DuckDBPyConnection, run_id: int, now: datetime, full: bool = False) -> ReconcileSummary:
@@ -277,7 +278,7 @@ def _display_names(con: duckdb.DuckDBPyConnection, result: identity.Identity) ->
     and each model's name from its id (`name` NULL) for a model no source names."""
     stated = {n for (r,) in con.execute("SELECT DISTINCT value_text FROM current_observations "
                                         "WHERE field = 'name' AND value_text IS NOT NULL").fetchall()
-              for n in (r, display_names.VENDOR_PREFIX.sub("", r))}  # as 21_inputs.sql may have cut it
+              for n in (r, display_names.VENDOR_PREFIX.sub("", r))}  # as stg_inputs.sql may have cut it
     return pa.Table.from_pylist(
         [{"name": n, "model_id": None, "display": display_names.display_name(n)} for n in sorted(stated)]
         + [{"name": None, "model_id": m, "display": display_names.id_name(m)} for m in result.models],

@@ -1,7 +1,7 @@
 -- Benchmarks. Layer 1: benchmark_observations, each score as a source stated it (append-only,
 -- like observations). Layer 2: benchmarks (pipeline/benchmarks.yaml) and benchmark_results
 -- (resolved to canonical models, with history), rebuilt by reconciliation
--- (warehouse/sql/reconcile/29_benchmarks.sql). COMMENTs are in 11_comments.sql.
+-- (warehouse/sql/reconcile/int_benchmarks.sql). COMMENTs are in schema_comments.sql.
 CREATE TABLE IF NOT EXISTS benchmark_observations (
     source           VARCHAR NOT NULL,
     url              VARCHAR NOT NULL,

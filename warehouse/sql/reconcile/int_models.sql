@@ -65,7 +65,7 @@ JOIN _tolerance t ON t.kind = c.kind;
 -- Disputed columns are unknown (precedence.yaml `disputed_by`, `day_one_is_month`): a class of
 -- `disputed_by` other than the chosen value's states, for the model's own id and from another
 -- independent source, a value beyond tolerance of the chosen one; or a date chosen on the 1st of a month is dated by a provider
--- (the model's own id) to another day of that month. 26_conflicts.sql shows each with chosen NULL.
+-- (the model's own id) to another day of that month. int_conflicts.sql shows each with chosen NULL.
 CREATE OR REPLACE TEMP TABLE _disputed AS
 SELECT target, model_id, column_name, 'disputed_by' AS rule, [] AS dated_by
 FROM _judged

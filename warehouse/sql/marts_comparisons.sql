@@ -348,7 +348,7 @@ LEFT JOIN profile_lists pl USING (model_id)
 CROSS JOIN settings st;
 
 -- Per pair of models with benchmark rows (model_a < model_b): rows with the same compare_key, and
--- who leads them (macro benchmark_lead, warehouse/sql/10_benchmarks.sql).
+-- who leads them (macro benchmark_lead, warehouse/sql/schema_benchmarks.sql).
 CREATE OR REPLACE MACRO comparison_benchmark_pairs() AS TABLE
 SELECT model_a, model_b, count(*) AS shared, count(*) FILTER (WHERE lead = 1) AS a_leads,
        count(*) FILTER (WHERE lead = -1) AS b_leads, count(*) FILTER (WHERE lead = 0) AS ties

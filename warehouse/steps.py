@@ -1,0 +1,35 @@
+"""The order the warehouse's SQL files run in, declared once (docs/architecture.md, "Order of SQL steps").
+
+Names say the layer, as dbt names its models: `schema_` creates tables, views and macros; `stg_`
+stages this run's inputs; `int_` builds the reconciled tables; `marts_` the products. A file under
+`warehouse/sql/` that is not listed here, or a listed file that is missing, fails tests/test_steps.py.
+"""
+from __future__ import annotations
+
+# warehouse/sql/: applied by warehouse.db.apply_schema, in this order
+SCHEMA: tuple[tuple[str, str], ...] = (
+    ("schema_raw.sql", "runs, raw_documents, observations, rejected_observations, current_documents and current_observations (layer 1)"),
+    ("schema_benchmarks.sql", "benchmark_observations, benchmarks, benchmark_results, benchmark_scores, benchmark_lead"),
+    ("schema_reconciled.sql", "providers, models, model_aliases, model_capabilities, offerings, price_history, offering_prices, conflicts, lineage, model_families"),
+    ("schema_comments.sql", "COMMENTs on the reconciled tables and columns"),
+    ("schema_views.sql", "current_offerings and model_capability_matrix, the views analysts start from"),
+    ("schema_reconcile_state.sql", "what the last reconcile read and wrote (warehouse.incremental)"),
+    ("marts_comparisons.sql", "comparison_models, comparisons and the comparison_ macros that fill them (layer 3)"),
+    ("marts_compare_pair.sql", "compare_pair(a, b), one pair on demand, and comparison_requests"),
+)
+
+# warehouse/sql/reconcile/: run by warehouse.reconcile.reconcile, in this order, in one transaction
+RECONCILE: tuple[tuple[str, str], ...] = (
+    ("stg_macros.sql", "_equivalent, _number_text and _output_above_context, the macros later steps share"),
+    ("stg_inputs.sql", "_obs: every current observation of a resolved id, classed and comparable"),
+    ("stg_witnesses.sql", "which independent source each observation of _obs speaks for, and its as-of"),
+    ("int_models.sql", "models and model_capabilities, one value per field by precedence"),
+    ("int_offerings.sql", "offerings, with first_seen, last_seen and active carried over"),
+    ("int_price_history.sql", "price_history (SCD2 of offerings' input and output prices)"),
+    ("int_identity.sql", "providers and model_aliases"),
+    ("int_conflicts.sql", "conflicts"),
+    ("int_lineage.sql", "lineage"),
+    ("int_offering_prices.sql", "offering_prices (SCD2 of every price component), its preferred rows and conflicts"),
+    ("int_retirement_conflicts.sql", "conflicts over a route's retirement"),
+    ("int_benchmarks.sql", "benchmarks and benchmark_results (SCD2 of scores)"),
+)
