@@ -10,6 +10,7 @@ across runs.
 """
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,7 +24,7 @@ import pyarrow as pa
 from pipeline import benchmarks, display_names, identity, leaderboard_names, reconcile as rules
 from pipeline.identity import families, kinds
 from pipeline.identity.names import WEIGHTS_LIBRARY
-from warehouse import incremental, steps
+from warehouse import history, incremental, steps
 
 
 class ResolutionRow(NamedTuple):
@@ -65,9 +66,14 @@ class ReconcileSummary:
 
 
 def sql_steps() -> list[tuple[str, str]]:
-    """The reconcile SQL files, (name, text), in the order `warehouse.steps.RECONCILE` declares."""
+    """The reconcile SQL files, (name, text), in the order `warehouse.steps.RECONCILE` declares,
+    each `-- scd2: <table>` line replaced by that table's SCD2 SQL."""
     folder = resources.files("warehouse").joinpath("sql", "reconcile")
-    return [(name, folder.joinpath(name).read_text()) for name, _ in steps.RECONCILE]
+    return [(name, _SCD2.sub(lambda m: history.scd2_sql(history.HISTORIES[m[1]]), folder.joinpath(name).read_text()))
+            for name, _ in steps.RECONCILE]
+
+
+_SCD2 = re.compile(r"^-- scd2: (\w+)$", re.M)  # where a step writes a history table (warehouse.history)
 
 
 def reconcile(con: duckdb.DuckDBPyConnection, run_id: int, now: datetime, full: bool = False) -> ReconcileSummary:
@@ -318,8 +324,10 @@ def _vendor_repo(r: identity.Resolution, result: identity.Identity) -> bool | No
 def _price_changes(con: duckdb.DuckDBPyConnection) -> list[PriceChange]:
     """Prices this run changed, largest relative change (of input or output) first."""
     rows = con.execute("""
-        SELECT model_id, provider_id, source, route, old_input, old_output, new_input, new_output
-        FROM _closing WHERE changed
+        SELECT model_id, provider_id, source, route, old_input_usd_per_mtok AS old_input,
+               old_output_usd_per_mtok AS old_output, new_input_usd_per_mtok AS new_input,
+               new_output_usd_per_mtok AS new_output
+        FROM _price_history_closing WHERE changed
         ORDER BY greatest(coalesce(abs(new_input - old_input) / nullif(old_input, 0), abs(new_input - old_input) * 1e6, 0),
                           coalesce(abs(new_output - old_output) / nullif(old_output, 0), abs(new_output - old_output) * 1e6, 0)) DESC,
                  model_id, provider_id, source, route""").fetchall()

@@ -35,49 +35,9 @@ FROM keyed
 GROUP BY model_id, provider_id, source, route, component, service_tier, threshold_tokens, hours, starts_on, ends_on,
          in_force;
 
--- Close the open rows whose key is gone or whose value changed; open rows for new or changed keys.
-CREATE OR REPLACE TEMP TABLE _price_closing AS
-WITH source_time AS (
-    SELECT source, max(coalesce(try_cast(as_of AS TIMESTAMPTZ), last_fetched_at)) AS at
-    FROM current_documents GROUP BY source)
-SELECT o.model_id, o.provider_id, o.source, o.route, o.component, o.service_tier, o.threshold_tokens,
-       o.hours, o.starts_on, o.ends_on, o.in_force,
-       greatest(coalesce(n.valid_from, st.at, (SELECT now FROM _reconcile_run)), o.valid_from) AS closed_at,
-       n.model_id IS NOT NULL AS changed
-FROM offering_prices o
-LEFT JOIN _price_now n
-  ON n.model_id = o.model_id AND n.provider_id = o.provider_id AND n.source = o.source AND n.route = o.route
- AND n.component = o.component AND n.service_tier = o.service_tier AND n.threshold_tokens = o.threshold_tokens
- AND n.hours IS NOT DISTINCT FROM o.hours AND n.starts_on IS NOT DISTINCT FROM o.starts_on
- AND n.ends_on IS NOT DISTINCT FROM o.ends_on AND n.in_force = o.in_force
-LEFT JOIN source_time st ON st.source = o.source
-WHERE o.valid_to IS NULL
-  AND (n.model_id IS NULL OR n.usd_per_mtok <> o.usd_per_mtok OR n.threshold_inclusive <> o.threshold_inclusive);
-
-UPDATE offering_prices AS h SET valid_to = c.closed_at, preferred = false
-FROM _price_closing c
-WHERE h.valid_to IS NULL AND h.model_id = c.model_id AND h.provider_id = c.provider_id AND h.source = c.source
-  AND h.route = c.route AND h.component = c.component AND h.service_tier = c.service_tier
-  AND h.threshold_tokens = c.threshold_tokens AND h.hours IS NOT DISTINCT FROM c.hours
-  AND h.starts_on IS NOT DISTINCT FROM c.starts_on AND h.ends_on IS NOT DISTINCT FROM c.ends_on
-  AND h.in_force = c.in_force;
-
-INSERT INTO offering_prices BY NAME
-SELECT n.* EXCLUDE (valid_from), coalesce(c.closed_at, n.valid_from) AS valid_from, NULL AS valid_to, false AS preferred
-FROM _price_now n
-LEFT JOIN offering_prices o
-  ON o.valid_to IS NULL AND o.model_id = n.model_id AND o.provider_id = n.provider_id AND o.source = n.source
- AND o.route = n.route AND o.component = n.component AND o.service_tier = n.service_tier
- AND o.threshold_tokens = n.threshold_tokens AND o.hours IS NOT DISTINCT FROM n.hours
- AND o.starts_on IS NOT DISTINCT FROM n.starts_on AND o.ends_on IS NOT DISTINCT FROM n.ends_on
- AND o.in_force = n.in_force
-LEFT JOIN _price_closing c
-  ON c.changed AND c.model_id = n.model_id AND c.provider_id = n.provider_id AND c.source = n.source
- AND c.route = n.route AND c.component = n.component AND c.service_tier = n.service_tier
- AND c.threshold_tokens = n.threshold_tokens AND c.hours IS NOT DISTINCT FROM n.hours
- AND c.starts_on IS NOT DISTINCT FROM n.starts_on AND c.ends_on IS NOT DISTINCT FROM n.ends_on
- AND c.in_force = n.in_force
-WHERE o.model_id IS NULL;
+-- Close the open rows whose key is gone or whose value changed; open rows for new or changed keys
+-- (a closed row is never preferred).
+-- scd2: offering_prices
 
 -- preferred: per model, provider, variant and price key, the offering order's first source among
 -- the active offerings.
