@@ -1,6 +1,6 @@
 """The cost engine: a route's price components and a usage in, an exact cost with its breakdown out.
 
-Pure and exact (Decimal). The rules, which `warehouse/sql/marts_comparisons.sql` follows too:
+Pure and exact (Decimal), and the only place the rules live (the pair table reads its figures):
 - `input_tokens` is the whole prompt; `cache_read_tokens`, `cache_write_tokens` (the default,
   5-minute write) and `cache_write_1h_tokens` are parts of it; the rest is uncached input.
   `output_tokens` include reasoning tokens. Each part is priced at its own component

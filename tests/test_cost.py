@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from pipeline.curated import CuratedFileError, load_text
 from pipeline.observation import Document
 from records.cost import PriceRow, ProfileFile, Usage, price, profiles
-from warehouse.costs import cheapest_for, route_costs, routes_of
+from warehouse.costs import cheapest_for, route_costs, routes_of, write_route_profile_costs
 
 AUG = datetime(2026, 8, 22, tzinfo=timezone.utc)
 
@@ -217,7 +217,7 @@ def test_a_prompt_above_every_stated_context_window_does_not_fit(august):
     assert route.usd is None and route.cost.unknown_components[-1].startswith("context window: a 1,000,001-token")
 
 
-# --- the pair table's SQL follows the engine ---------------------------------------------------
+# --- the pair table's profile costs are the engine's ------------------------------------------
 
 BOUNDARY_PROFILES = [  # (name, requests, prompt, cached, output, tier): both sides of the tiers, cached, batch
     ("at-200k", 3, 200_000, 0, 1_000, "standard"), ("past-200k", 3, 200_001, 0, 1_000, "standard"),
@@ -226,14 +226,15 @@ BOUNDARY_PROFILES = [  # (name, requests, prompt, cached, output, tier): both si
     ("batch-cached", 7, 10_000, 5_000, 100, "batch"), ("flex", 1, 1_000, 0, 100, "flex")]
 
 
-def test_the_pair_tables_profile_sql_matches_the_engine_on_every_route(august):
+def test_the_pair_tables_profile_costs_are_the_engines_on_every_route(august):
     from warehouse.comparisons import _write_profiles
 
     _write_profiles(august)
     august.executemany("INSERT INTO comparison_profiles VALUES (?, ?, false, 'test', ?, ?, ?, ?, ?)",
                        [[n, 100 + i, r, p, c, o, t] for i, (n, r, p, c, o, t) in enumerate(BOUNDARY_PROFILES)])
+    write_route_profile_costs(august)
     sql = {(m, p, v, prof): usd for m, p, v, prof, usd in august.execute(
-        "SELECT model_id, provider_id, variant, profile, usd FROM comparison_route_profile_costs()").fetchall()}
+        "SELECT model_id, provider_id, variant, profile, usd FROM route_profile_costs").fetchall()}
     curated = {p.name: p for p in profiles().profiles}
     shapes = {**{n: p.usage for n, p in curated.items()},
               **{n: Usage(input_tokens=p, cache_read_tokens=c, output_tokens=o, service_tier=t, requests=r)
@@ -249,6 +250,26 @@ def test_the_pair_tables_profile_sql_matches_the_engine_on_every_route(august):
     known = Counter(name for (_, _, _, name), usd in sql.items() if usd is not None)
     assert all(known[n] > 0 for n in shapes), known  # every profile prices some route
     assert len(sql) > 50_000
+
+
+def test_each_models_profile_costs_in_the_pair_table_are_its_cheapest_route_by_the_engine(august):
+    """comparison_models.profile_costs (what every pair reads) against the engine's own choice."""
+    from warehouse.comparisons import _write_profiles
+
+    _write_profiles(august)
+    write_route_profile_costs(august)
+    table = dict(august.execute("SELECT model_id, profile_costs FROM "
+                                "comparison_model_summaries(100000000, 30000000, 0.75, NULL, NULL)").fetchall())
+    routes = routes_of(august, list(table))
+    engine = {}
+    for model in table:
+        sides = []
+        for p in profiles().profiles:
+            low, at, _ = cheapest_for(routes.get(model, []), p.usage)
+            sides.append({"profile": p.name, "usd": low, "providers": sorted({c.facts.provider_id for c in at})})
+        engine[model] = sides
+    assert engine == table
+    assert len(table) > 1_000 and sum(s["usd"] is None for v in table.values() for s in v) > 100  # unknowns too
 
 
 # --- versus cost -------------------------------------------------------------------------------
@@ -350,7 +371,8 @@ def test_a_retired_route_is_never_priced(con):
                        "WHERE route = 'azure_ai/mistral-large-2407'").fetchone() == (2, 0)
     assert route_costs(con, "mistralai/mistral-large-2407", Usage(input_tokens=1_000, output_tokens=10), "azure") == []
     _write_profiles(con)
-    assert not con.execute("SELECT * FROM comparison_route_profile_costs() WHERE provider_id = 'azure'").fetchall()
+    write_route_profile_costs(con)
+    assert not con.execute("SELECT * FROM route_profile_costs WHERE provider_id = 'azure'").fetchall()
     # OpenRouter's live route is priced (its input price only: the output part is unknown; this
     # hand-built warehouse states no context window either)
     (live,) = route_costs(con, "mistralai/mistral-large-2407", Usage(input_tokens=1_000, output_tokens=10))

@@ -1,6 +1,7 @@
 """Routes are routes (issue 17): what bounds a route's prompt and what a route without caching bills,
 held on the 2026-08 snapshot in both places that price profiles, the cost engine
-(`warehouse.costs` over `records.cost`) and the pair SQL (`comparison_route_profile_costs`).
+(`warehouse.costs` over `records.cost`) and the table the pair SQL reads (`route_profile_costs`,
+which `warehouse.costs.write_route_profile_costs` fills with the engine's figures).
 
 Expected figures are read from the snapshot's files (models.dev's limits, genai-prices' data.json)
 or computed by LiteLLM's own calculator, never from versus' output.
@@ -22,12 +23,14 @@ RAG = next(p for p in profiles().profiles if p.name == "rag")
 
 @pytest.fixture(scope="module")
 def pair_sql(august):
-    """The pair table's per-route profile costs: (model, provider, variant, profile) -> usd."""
+    """The per-route profile costs the pair SQL reads: (model, provider, variant, profile) -> usd."""
     from warehouse.comparisons import _write_profiles
+    from warehouse.costs import write_route_profile_costs
 
     _write_profiles(august)
+    write_route_profile_costs(august)
     return {(m, p, v, prof): usd for m, p, v, prof, usd in august.execute(
-        "SELECT model_id, provider_id, variant, profile, usd FROM comparison_route_profile_costs()").fetchall()}
+        "SELECT model_id, provider_id, variant, profile, usd FROM route_profile_costs").fetchall()}
 
 
 def _route(con, model_id: str, provider_id: str):

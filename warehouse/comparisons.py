@@ -9,9 +9,10 @@ the pairs the site pages (`warehouse.site.selection`: each model's nearest alter
 `REQUESTED_DAYS` days; `pairs="all"` stores every pair. This module runs it in order inside one
 transaction:
 
-1. write `comparison_profiles` from `pipeline/profiles.yaml`, then summarize every tracked model
-   once (cheapest figures, monthly cost per profile, capabilities, contributing sources and a hash
-   of all its reconciled inputs);
+1. write `comparison_profiles` from `pipeline/profiles.yaml`, price every route under each with
+   the cost engine (`warehouse.costs.write_route_profile_costs`), then summarize every tracked
+   model once (cheapest figures, monthly cost per profile, capabilities, contributing sources and
+   a hash of all its reconciled inputs);
 2. models whose summary hash is new or different have changed: only stored pairs with such a model
    (or with a model no longer tracked) and pairs newly chosen are computed, pairs no longer chosen
    removed; `changed_at` moves when a pair's content_hash differs from its previous one (a newly
@@ -34,6 +35,7 @@ from pydantic import BaseModel, Field
 
 from records.cost import profiles
 from records.schema import TrafficProfile
+from warehouse.costs import write_route_profile_costs
 
 
 class ComparisonSettings(TrafficProfile):
@@ -78,6 +80,7 @@ def _write_profiles(con: duckdb.DuckDBPyConnection) -> None:
 
 def _summarize(con: duckdb.DuckDBPyConnection, s: ComparisonSettings) -> None:
     _write_profiles(con)
+    write_route_profile_costs(con, s.model_ids)
     vendors = [v.lower() for v in s.vendors] if s.vendors is not None else None
     con.execute("CREATE OR REPLACE TEMP TABLE _next_models AS "
                 "SELECT * FROM comparison_model_summaries(?, ?, ?, ?, ?)",

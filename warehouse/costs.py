@@ -8,6 +8,9 @@ window does not fit (the cost is unknown, saying so); a prompt above some of the
 and the disagreement is noted. A route whose sources state no window is bounded by the model's
 (`models.context_window`); where neither is known, whether any prompt fits is unknown, and so is
 the cost.
+
+`write_route_profile_costs` prices every route under every workload profile once, into the table
+the pair SQL reads: the rules live in the engine only.
 """
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import duckdb
+import pyarrow as pa
 
 from records.cost import Cost, PriceRow, Profile, Usage, price, profiles
 from records.schema import ProfileSide
@@ -168,3 +172,47 @@ def _reason(unknown: str) -> str:
     if unknown.startswith("context window unknown"):
         return "a stated context window"
     return "a context window that fits the prompt" if unknown.startswith("context window") else unknown
+
+
+ROUTE_PROFILE_COSTS = "route_profile_costs"  # the temp table write_route_profile_costs fills
+
+PROFILES_SQL = """
+SELECT profile, requests_per_month, input_tokens_per_request, cache_read_tokens_per_request,
+       output_tokens_per_request, service_tier
+FROM comparison_profiles ORDER BY position
+"""
+
+
+def write_route_profile_costs(con: duckdb.DuckDBPyConnection, model_ids: list[str] | None = None) -> int:
+    """The engine's monthly cost of every active preferred route that is not a free tier (optionally
+    of these models only), under every profile in `comparison_profiles`, into the temp table
+    `route_profile_costs` (model_id, provider_id, variant, profile, usd; usd NULL where unknown):
+    one row per route and profile, which the pair SQL reads. Returns the row count."""
+    usages = {name: Usage(input_tokens=prompt, cache_read_tokens=cached, output_tokens=output,
+                          service_tier=tier, requests=requests)
+              for name, requests, prompt, cached, output, tier in con.execute(PROFILES_SQL).fetchall()}
+    if model_ids is None:
+        model_ids = [m for m, in con.execute(
+            "SELECT DISTINCT model_id FROM offerings WHERE active AND coalesce(preferred, true)").fetchall()]
+    costs: dict[tuple[str, str, str | None, str], Decimal | None] = {}
+    priced: set[tuple[str, str, str | None]] = set()  # a route several sources list has one set of rows
+    for model, routes in routes_of(con, model_ids).items():
+        for facts in routes:
+            route = (model, facts.provider_id, facts.variant)
+            if facts.free_tier or route in priced:
+                continue
+            priced.add(route)
+            for name, usage in usages.items():
+                costs[(*route, name)] = cost_route(facts, usage).usd
+    keys = list(costs)
+    columns = {name: pa.array([k[i] for k in keys], pa.string())
+               for i, name in enumerate(("model_id", "provider_id", "variant", "profile"))}
+    table = pa.table({**columns, "usd": pa.array([None if u is None else str(u) for u in costs.values()], pa.string())})
+    con.register("_engine_route_profile_costs", table)
+    try:
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE {ROUTE_PROFILE_COSTS} AS
+            SELECT model_id, provider_id, variant, profile, CAST(usd AS DECIMAL(38, 15)) AS usd
+            FROM _engine_route_profile_costs""")
+    finally:
+        con.unregister("_engine_route_profile_costs")
+    return len(keys)

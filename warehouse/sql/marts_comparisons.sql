@@ -154,81 +154,11 @@ CREATE OR REPLACE MACRO comparison_times_as_much(lo, hi) AS CASE
     ELSE CAST(CAST((20 * comparison_scaled(hi) + comparison_scaled(lo)) // (2 * comparison_scaled(lo))
                    AS DECIMAL(18, 0)) * 0.1 AS DECIMAL(18, 1)) END;
 
--- Per model and workload profile: USD a month on each priced route, by the cost engine's rules
--- (records/cost.py): the prompt picks the highest tier any component states at the
--- profile's service tier that it passes (strictly above the threshold, or from it when
--- inclusive); every part with tokens (uncached input, cache read, output) needs its component at
--- that tier and threshold, else the route's cost is unknown (NULL); a route that prices no cache
--- component at all offers no caching and bills cached tokens at its input price; a prompt above
--- every context window the route's sources state does not fit (NULL); a route whose sources state
--- none is bounded by the model's window, and where neither is known the cost is unknown (NULL).
-CREATE OR REPLACE MACRO comparison_route_profile_costs() AS TABLE
-WITH routes AS (
-    SELECT model_id, provider_id, variant FROM offerings
-    WHERE active AND coalesce(preferred, true) AND variant IS DISTINCT FROM 'free'
-),
-prices AS (
-    SELECT model_id, provider_id, variant, component, service_tier, threshold_tokens, threshold_inclusive, usd_per_mtok
-    FROM offering_prices WHERE preferred AND valid_to IS NULL AND in_force AND hours IS NULL
-),
-priced_routes AS (  -- not a free tier: $0 for both standard base input and output
-    SELECT r.* FROM routes r
-    WHERE NOT EXISTS (SELECT 1 FROM prices x WHERE x.model_id = r.model_id AND x.provider_id = r.provider_id
-                        AND x.variant IS NOT DISTINCT FROM r.variant AND x.service_tier = 'standard'
-                        AND x.threshold_tokens = 0 AND x.component = 'input' AND x.usd_per_mtok = 0)
-       OR NOT EXISTS (SELECT 1 FROM prices x WHERE x.model_id = r.model_id AND x.provider_id = r.provider_id
-                        AND x.variant IS NOT DISTINCT FROM r.variant AND x.service_tier = 'standard'
-                        AND x.threshold_tokens = 0 AND x.component = 'output' AND x.usd_per_mtok = 0)
-),
-windows AS (
-    SELECT model_id, provider_id, variant, max(context_window) AS context_window
-    FROM offerings WHERE active AND context_window IS NOT NULL GROUP BY ALL
-),
-caching AS (  -- routes that price a cache component somewhere: the others bill cached tokens as input
-    SELECT DISTINCT model_id, provider_id, variant FROM prices WHERE component LIKE 'cache%'
-),
-tiers AS (
-    SELECT r.model_id, r.provider_id, r.variant, p.profile, coalesce(max(x.threshold_tokens), 0) AS threshold_tokens
-    FROM priced_routes r CROSS JOIN comparison_profiles p
-    LEFT JOIN prices x ON x.model_id = r.model_id AND x.provider_id = r.provider_id
-                      AND x.variant IS NOT DISTINCT FROM r.variant AND x.service_tier = p.service_tier
-                      AND (x.threshold_tokens = 0 OR p.input_tokens_per_request > x.threshold_tokens
-                           OR (x.threshold_inclusive AND p.input_tokens_per_request >= x.threshold_tokens))
-    GROUP BY ALL
-),
-parts AS (
-    SELECT profile, 'input' AS component, input_tokens_per_request - cache_read_tokens_per_request AS tokens
-    FROM comparison_profiles
-    UNION ALL SELECT profile, 'cache_read', cache_read_tokens_per_request FROM comparison_profiles
-    UNION ALL SELECT profile, 'output', output_tokens_per_request FROM comparison_profiles
-),
-costed AS (
-    SELECT t.model_id, t.provider_id, t.variant, t.profile,
-           bool_and(x.usd_per_mtok IS NOT NULL) AS all_stated,
-           sum(CAST(q.tokens AS DECIMAL(38, 0)) * x.usd_per_mtok) AS per_request_micro_usd
-    FROM tiers t
-    JOIN comparison_profiles p USING (profile)
-    JOIN parts q ON q.profile = t.profile AND q.tokens > 0
-    LEFT JOIN caching k ON k.model_id = t.model_id AND k.provider_id = t.provider_id
-                       AND k.variant IS NOT DISTINCT FROM t.variant
-    LEFT JOIN prices x ON x.model_id = t.model_id AND x.provider_id = t.provider_id
-                      AND x.variant IS NOT DISTINCT FROM t.variant AND x.service_tier = p.service_tier
-                      AND x.threshold_tokens = t.threshold_tokens
-                      AND x.component = CASE WHEN q.component LIKE 'cache%' AND k.model_id IS NULL THEN 'input'
-                                             ELSE q.component END
-    GROUP BY ALL
-)
-SELECT c.model_id, c.provider_id, c.variant, c.profile,
-       CASE WHEN c.all_stated AND coalesce(w.context_window, m.context_window) >= p.input_tokens_per_request
-            THEN CAST(c.per_request_micro_usd * p.requests_per_month * 0.000001 AS DECIMAL(38, 15)) END AS usd
-FROM costed c
-JOIN comparison_profiles p USING (profile)
-LEFT JOIN windows w ON w.model_id = c.model_id AND w.provider_id = c.provider_id
-                   AND w.variant IS NOT DISTINCT FROM c.variant
-LEFT JOIN models m ON m.model_id = c.model_id;
-
 -- Per tracked model: cheapest figures, routes, capabilities, sources and the summary hash.
 -- model_ids / vendors (lists, or NULL for all) narrow the tracked set; vendors compare lower-case.
+-- Profile costs are read, never computed here: the temp table route_profile_costs holds the cost
+-- engine's figure for each route and profile (warehouse/costs.py, write_route_profile_costs, run
+-- first), and this only picks each model's cheapest route per profile.
 CREATE OR REPLACE MACRO comparison_model_summaries(input_tokens, output_tokens, share, model_ids, vendors) AS TABLE
 WITH settings AS (
     SELECT CAST(input_tokens AS BIGINT) AS input_tokens_per_month,
@@ -271,7 +201,7 @@ cheapest AS (
     FROM priced p JOIN lowest l USING (model_id)
     GROUP BY p.model_id
 ),
-route_profile AS (SELECT * FROM comparison_route_profile_costs()),
+route_profile AS (SELECT * FROM route_profile_costs),  -- the cost engine's, per route and profile
 profile_lowest AS (SELECT model_id, profile, min(usd) AS usd FROM route_profile GROUP BY ALL),
 profile_cheapest AS (
     SELECT r.model_id, r.profile, any_value(l.usd) AS usd,
