@@ -42,7 +42,7 @@ HISTORIES: dict[str, History] = {h.table: h for h in (
     History("offering_prices", "_price_now",
             ("model_id", "provider_id", "source", "route", "component", "service_tier", "threshold_tokens",
              "hours", "starts_on", "ends_on", "in_force"),
-            ("usd_per_mtok", "threshold_inclusive"), stated=("usd_per_mtok", "threshold_inclusive"),
+            ("usd_per_mtok", "threshold_inclusive", "variant"), stated=("usd_per_mtok", "threshold_inclusive"),
             gone_at="st.at, (SELECT now FROM _reconcile_run)",
             gone_joins=_SOURCE_TIME.format(at="coalesce(try_cast(as_of AS TIMESTAMPTZ), last_fetched_at)"),
             on_close=", preferred = false", on_open=", false AS preferred"),

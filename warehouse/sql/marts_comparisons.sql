@@ -154,6 +154,21 @@ CREATE OR REPLACE MACRO comparison_times_as_much(lo, hi) AS CASE
     ELSE CAST(CAST((20 * comparison_scaled(hi) + comparison_scaled(lo)) // (2 * comparison_scaled(lo))
                    AS DECIMAL(18, 0)) * 0.1 AS DECIMAL(18, 1)) END;
 
+-- Per priced route (an active preferred offering with both base prices, not a free tier): its
+-- preferred listing's base prices, blended by input share, and a month of the traffic at them
+-- (the headline figures; a test holds them to the cost engine on every route).
+CREATE OR REPLACE MACRO comparison_route_prices(input_tokens, output_tokens, share) AS TABLE
+SELECT o.model_id, o.provider_id, o.variant, o.input_usd_per_mtok, o.output_usd_per_mtok,
+       CAST(o.input_usd_per_mtok * CAST(share AS DECIMAL(5, 4)) + o.output_usd_per_mtok * (1 - CAST(share AS DECIMAL(5, 4)))
+            AS DECIMAL(18, 13)) AS blended,
+       CAST(o.input_usd_per_mtok * CAST(input_tokens AS BIGINT) * 0.000001
+            + o.output_usd_per_mtok * CAST(output_tokens AS BIGINT) * 0.000001 AS DECIMAL(38, 15)) AS monthly
+FROM offerings o
+WHERE o.active AND coalesce(o.preferred, true)
+  AND o.input_usd_per_mtok IS NOT NULL AND o.output_usd_per_mtok IS NOT NULL
+  AND o.variant IS DISTINCT FROM 'free'
+  AND NOT (o.input_usd_per_mtok = 0 AND o.output_usd_per_mtok = 0);
+
 -- Per tracked model: cheapest figures, routes, capabilities, sources and the summary hash.
 -- model_ids / vendors (lists, or NULL for all) narrow the tracked set; vendors compare lower-case.
 -- Profile costs are read, never computed here: the temp table route_profile_costs holds the cost
@@ -166,17 +181,7 @@ WITH settings AS (
            CAST(share AS DECIMAL(5, 4)) AS input_share
 ),
 active AS (SELECT * FROM offerings WHERE active AND coalesce(preferred, true)),
-priced AS (
-    SELECT o.model_id, o.provider_id, o.input_usd_per_mtok, o.output_usd_per_mtok,
-           CAST(o.input_usd_per_mtok * s.input_share + o.output_usd_per_mtok * (1 - s.input_share)
-                AS DECIMAL(18, 13)) AS blended,
-           CAST(o.input_usd_per_mtok * s.input_tokens_per_month * 0.000001
-                + o.output_usd_per_mtok * s.output_tokens_per_month * 0.000001 AS DECIMAL(38, 15)) AS monthly
-    FROM active o, settings s
-    WHERE o.input_usd_per_mtok IS NOT NULL AND o.output_usd_per_mtok IS NOT NULL
-      AND o.variant IS DISTINCT FROM 'free'
-      AND NOT (o.input_usd_per_mtok = 0 AND o.output_usd_per_mtok = 0)
-),
+priced AS (SELECT * FROM comparison_route_prices(input_tokens, output_tokens, share)),
 tracked AS (
     SELECT m.model_id, m.vendor, m.context_window, m.kind, m.alias_candidates FROM models m
     WHERE m.model_id IN (SELECT model_id FROM priced)

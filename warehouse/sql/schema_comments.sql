@@ -178,7 +178,7 @@ COMMENT ON COLUMN offering_prices.ends_on IS 'The next start date of that histor
 COMMENT ON COLUMN offering_prices.in_force IS 'The price the source states for its as-of date (false for a past or upcoming price of a stated history).';
 COMMENT ON COLUMN offering_prices.valid_from IS 'When versus first saw the price as the source states it now: the document''s as-of when a timestamp, else its fetch time.';
 COMMENT ON COLUMN offering_prices.valid_to IS 'When it stopped (a change, or the offering or component vanished); NULL while current.';
-COMMENT ON COLUMN offering_prices.preferred IS 'The row the cost engine uses: per model, provider, variant, component, service tier, threshold and hours, the offering order''s first source stating it (silence is not a statement); a different value from another source is in conflicts.';
+COMMENT ON COLUMN offering_prices.preferred IS 'The row the cost engine uses: per model, provider, variant, component, service tier, threshold and hours, the preferred offering''s own row, else the offering order''s first other source stating it (silence is not a statement); a different value from another source is in conflicts.';
 
 COMMENT ON COLUMN observations.price_component IS 'For field price_usd_per_mtok: the component priced (see offering_prices.component); NULL otherwise.';
 COMMENT ON COLUMN observations.price_service_tier IS 'For field price_usd_per_mtok: standard, batch, flex or priority.';

@@ -39,14 +39,16 @@ GROUP BY model_id, provider_id, source, route, component, service_tier, threshol
 -- (a closed row is never preferred).
 -- scd2: offering_prices
 
--- preferred: per model, provider, variant and price key, the offering order's first source among
--- the active offerings.
+-- preferred: per model, provider, variant and price key, the preferred listing's own row (the one
+-- offerings.preferred picks, so a route's base prices here are its offerings' columns); a key that
+-- listing does not state, the offering order's first other active listing stating it.
 CREATE OR REPLACE TEMP TABLE _price_ranked AS
 SELECT p.model_id, p.provider_id, p.source, p.route, p.variant, p.component, p.service_tier, p.threshold_tokens,
        p.hours, p.starts_on, p.ends_on, p.in_force, p.usd_per_mtok,
        row_number() OVER (PARTITION BY p.model_id, p.provider_id, coalesce(p.variant, ''), p.component,
                                        p.service_tier, p.threshold_tokens, coalesce(p.hours, '')
-                          ORDER BY coalesce(s.offering_rank, 99), p.valid_from DESC, p.route, p.source) = 1 AS preferred
+                          ORDER BY o.preferred DESC, coalesce(s.offering_rank, 99), p.valid_from DESC, p.route,
+                                   p.source) = 1 AS preferred
 FROM offering_prices p
 JOIN offerings o ON o.model_id = p.model_id AND o.provider_id = p.provider_id AND o.source = p.source
                 AND o.route = p.route AND o.active  -- a retired route prices nothing
