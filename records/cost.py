@@ -141,7 +141,10 @@ def price(rows: Iterable[PriceRow], usage: Usage) -> Cost:
     at_tier = [r for r in rows if r.service_tier == usage.service_tier]
     reached = [r for r in at_tier if r.applies(usage.input_tokens)]
     top = max(reached, key=lambda r: r.threshold_tokens, default=None)
-    tier = Tier(threshold_tokens=top.threshold_tokens, inclusive=top.threshold_inclusive) if top else Tier(threshold_tokens=0)
+    # Built unvalidated (model_construct): every value below comes from validated rows and usage,
+    # and the pair table prices every route under every profile through here.
+    tier = Tier.model_construct(threshold_tokens=top.threshold_tokens if top else 0,
+                                inclusive=top.threshold_inclusive if top else False)
     chosen = {r.component: r for r in at_tier if r.threshold_tokens == tier.threshold_tokens}
     lines: list[Line] = []
     unknown: list[str] = []
@@ -155,10 +158,12 @@ def price(rows: Iterable[PriceRow], usage: Usage) -> Cost:
             unknown.append(missing_label(component, usage.service_tier, tier))
             continue
         total = tokens * usage.requests
-        lines.append(Line(component=component, tokens=total, usd_per_mtok=row.usd_per_mtok,
-                          usd=row.usd_per_mtok * total / MILLION, source=row.source, route=row.route, note=note))
+        lines.append(Line.model_construct(component=component, tokens=total, usd_per_mtok=row.usd_per_mtok,
+                                          usd=row.usd_per_mtok * total / MILLION, source=row.source, route=row.route,
+                                          note=note))
     usd = None if unknown else sum((line.usd for line in lines), Decimal(0))
-    return Cost(usd=usd, service_tier=usage.service_tier, tier=tier, breakdown=lines, unknown_components=unknown)
+    return Cost.model_construct(usd=usd, service_tier=usage.service_tier, tier=tier, breakdown=lines,
+                                unknown_components=unknown)
 
 
 class Profile(_Frozen):

@@ -39,6 +39,14 @@ class RouteFacts:
     model_context_window: int | None = None  # the model's: the bound where no source states the route's
 
     @property
+    def pricing_key(self) -> tuple:
+        """What a usage's cost on this route depends on (its prices and windows, not who states
+        them): two routes with one key cost the same."""
+        prices = sorted((r.component, r.service_tier, r.threshold_tokens, r.threshold_inclusive, r.usd_per_mtok)
+                        for r in self.rows)
+        return tuple(prices), tuple(sorted(self.context_windows.values())), self.model_context_window
+
+    @property
     def free_tier(self) -> bool:
         base = {r.component: r.usd_per_mtok for r in self.rows if r.service_tier == "standard" and not r.threshold_tokens}
         return self.variant == FREE_VARIANT or (base.get("input") == 0 and base.get("output") == 0)
@@ -196,14 +204,17 @@ def write_route_profile_costs(con: duckdb.DuckDBPyConnection, model_ids: list[st
             "SELECT DISTINCT model_id FROM offerings WHERE active AND coalesce(preferred, true)").fetchall()]
     costs: dict[tuple[str, str, str | None, str], Decimal | None] = {}
     priced: set[tuple[str, str, str | None]] = set()  # a route several sources list has one set of rows
+    by_key: dict[tuple, list[Decimal | None]] = {}  # resellers often list the same prices: priced once
     for model, routes in routes_of(con, model_ids).items():
         for facts in routes:
             route = (model, facts.provider_id, facts.variant)
             if facts.free_tier or route in priced:
                 continue
             priced.add(route)
-            for name, usage in usages.items():
-                costs[(*route, name)] = cost_route(facts, usage).usd
+            key = facts.pricing_key
+            if key not in by_key:
+                by_key[key] = [cost_route(facts, usage).usd for usage in usages.values()]
+            costs.update(((*route, name), usd) for name, usd in zip(usages, by_key[key]))
     keys = list(costs)
     columns = {name: pa.array([k[i] for k in keys], pa.string())
                for i, name in enumerate(("model_id", "provider_id", "variant", "profile"))}
