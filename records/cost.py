@@ -133,37 +133,50 @@ def missing_label(component: str, service_tier: str, tier: Tier) -> str:
     return f"{component} ({', '.join(where)})" if where else component
 
 
-def price(rows: Iterable[PriceRow], usage: Usage) -> Cost:
-    """The cost of `usage` on a route with these price rows (one per component, service tier
-    and threshold: the preferred ones)."""
+def _parts(rows: Iterable[PriceRow], usage: Usage) -> tuple[PriceRow | None, list[tuple[str, int, PriceRow | None, str | None]]]:
+    """The rules: the top row of the tier in force (None: the base), and per part with tokens
+    (component, tokens for all requests, the row pricing it or None when unstated, a note)."""
     rows = list(rows)
     caching = offers_caching(rows)
     at_tier = [r for r in rows if r.service_tier == usage.service_tier]
     reached = [r for r in at_tier if r.applies(usage.input_tokens)]
     top = max(reached, key=lambda r: r.threshold_tokens, default=None)
-    # Built unvalidated (model_construct): every value below comes from validated rows and usage,
-    # and the pair table prices every route under every profile through here.
-    tier = Tier.model_construct(threshold_tokens=top.threshold_tokens if top else 0,
-                                inclusive=top.threshold_inclusive if top else False)
-    chosen = {r.component: r for r in at_tier if r.threshold_tokens == tier.threshold_tokens}
-    lines: list[Line] = []
-    unknown: list[str] = []
+    threshold = top.threshold_tokens if top else 0
+    chosen = {r.component: r for r in at_tier if r.threshold_tokens == threshold}
+    parts = []
     for component, tokens in usage.part_tokens().items():
         if not tokens:
             continue
         row, note = chosen.get(component), None
         if row is None and component.startswith("cache") and not caching:
             row, note = chosen.get("input"), NO_CACHING
+        parts.append((component, tokens * usage.requests, row, note))
+    return top, parts
+
+
+def price(rows: Iterable[PriceRow], usage: Usage) -> Cost:
+    """The cost of `usage` on a route with these price rows (one per component, service tier
+    and threshold: the preferred ones)."""
+    top, parts = _parts(rows, usage)
+    tier = Tier(threshold_tokens=top.threshold_tokens, inclusive=top.threshold_inclusive) if top else Tier(threshold_tokens=0)
+    lines: list[Line] = []
+    unknown: list[str] = []
+    for component, total, row, note in parts:
         if row is None:
             unknown.append(missing_label(component, usage.service_tier, tier))
             continue
-        total = tokens * usage.requests
-        lines.append(Line.model_construct(component=component, tokens=total, usd_per_mtok=row.usd_per_mtok,
-                                          usd=row.usd_per_mtok * total / MILLION, source=row.source, route=row.route,
-                                          note=note))
+        lines.append(Line(component=component, tokens=total, usd_per_mtok=row.usd_per_mtok,
+                          usd=row.usd_per_mtok * total / MILLION, source=row.source, route=row.route, note=note))
     usd = None if unknown else sum((line.usd for line in lines), Decimal(0))
-    return Cost.model_construct(usd=usd, service_tier=usage.service_tier, tier=tier, breakdown=lines,
-                                unknown_components=unknown)
+    return Cost(usd=usd, service_tier=usage.service_tier, tier=tier, breakdown=lines, unknown_components=unknown)
+
+
+def price_usd(rows: Iterable[PriceRow], usage: Usage) -> Decimal | None:
+    """`price(rows, usage).usd` by the same rules, without the breakdown: for pricing in bulk."""
+    _, parts = _parts(rows, usage)
+    if any(row is None for _, _, row, _ in parts):
+        return None
+    return sum((row.usd_per_mtok * total / MILLION for _, total, row, _ in parts), Decimal(0))
 
 
 class Profile(_Frozen):

@@ -21,7 +21,7 @@ from decimal import Decimal
 import duckdb
 import pyarrow as pa
 
-from records.cost import Cost, PriceRow, Profile, Usage, price, profiles
+from records.cost import Cost, PriceRow, Profile, Usage, price, price_usd, profiles
 from records.schema import ProfileSide
 
 FREE_VARIANT = "free"
@@ -112,36 +112,44 @@ def routes_of(con: duckdb.DuckDBPyConnection, model_ids: list[str],
     return out
 
 
-def cost_route(facts: RouteFacts, usage: Usage) -> RouteCost:
-    """The engine's cost for one route, with the context window checked against the prompt."""
-    cost = price(facts.rows, usage)
-    notes: list[str] = []
+def window_unknown(facts: RouteFacts, prompt_tokens: int) -> str | None:
+    """Why a prompt of this size has no known cost on the route by its context windows (None: it fits)."""
     windows = facts.context_windows
     if not windows:
         bound = facts.model_context_window
         if bound is None:
-            reason = ("context window unknown: no source states this route's or the model's, so whether "
-                      f"a {usage.input_tokens:,}-token prompt fits is unknown")
-        elif bound < usage.input_tokens:
-            reason = (f"context window: a {usage.input_tokens:,}-token prompt is above the model's "
-                      f"{bound:,}-token window (no source states this route's)")
-        else:
-            return RouteCost(facts=facts, cost=cost, notes=notes)
-        return RouteCost(facts=facts, notes=notes, cost=cost.model_copy(
+            return ("context window unknown: no source states this route's or the model's, so whether "
+                    f"a {prompt_tokens:,}-token prompt fits is unknown")
+        if bound < prompt_tokens:
+            return (f"context window: a {prompt_tokens:,}-token prompt is above the model's "
+                    f"{bound:,}-token window (no source states this route's)")
+        return None
+    if all(w < prompt_tokens for w in windows.values()):
+        stated = ", ".join(f"{w:,} ({s})" for s, w in sorted(windows.items()))
+        return f"context window: a {prompt_tokens:,}-token prompt is above every window its sources state: {stated}"
+    return None
+
+
+def cost_route(facts: RouteFacts, usage: Usage) -> RouteCost:
+    """The engine's cost for one route, with the context window checked against the prompt."""
+    cost = price(facts.rows, usage)
+    reason = window_unknown(facts, usage.input_tokens)
+    if reason:
+        return RouteCost(facts=facts, cost=cost.model_copy(
             update={"usd": None, "unknown_components": [*cost.unknown_components, reason]}))
-    if windows:
-        below = {s: w for s, w in windows.items() if w < usage.input_tokens}
-        if below and len(below) == len(windows):
-            stated = ", ".join(f"{w:,} ({s})" for s, w in sorted(windows.items()))
-            cost = cost.model_copy(update={"usd": None, "unknown_components": [
-                *cost.unknown_components, f"context window: a {usage.input_tokens:,}-token prompt is above every "
-                                          f"window its sources state: {stated}"]})
-        elif below:
-            fits = ", ".join(f"{s} {w:,}" for s, w in sorted(windows.items()) if s not in below)
-            short = ", ".join(f"{s} {w:,}" for s, w in sorted(below.items()))
-            notes.append(f"context window disagreement: a {usage.input_tokens:,}-token prompt fits the window "
-                         f"{fits} states, not the one {short} states")
+    notes: list[str] = []
+    below = {s: w for s, w in facts.context_windows.items() if w < usage.input_tokens}
+    if below:
+        fits = ", ".join(f"{s} {w:,}" for s, w in sorted(facts.context_windows.items()) if s not in below)
+        short = ", ".join(f"{s} {w:,}" for s, w in sorted(below.items()))
+        notes.append(f"context window disagreement: a {usage.input_tokens:,}-token prompt fits the window "
+                     f"{fits} states, not the one {short} states")
     return RouteCost(facts=facts, cost=cost, notes=notes)
+
+
+def route_usd(facts: RouteFacts, usage: Usage) -> Decimal | None:
+    """`cost_route(facts, usage).usd` by the same rules, without the breakdown: for pricing in bulk."""
+    return None if window_unknown(facts, usage.input_tokens) else price_usd(facts.rows, usage)
 
 
 def route_costs(con: duckdb.DuckDBPyConnection, model_id: str, usage: Usage,
@@ -213,7 +221,7 @@ def write_route_profile_costs(con: duckdb.DuckDBPyConnection, model_ids: list[st
             priced.add(route)
             key = facts.pricing_key
             if key not in by_key:
-                by_key[key] = [cost_route(facts, usage).usd for usage in usages.values()]
+                by_key[key] = [route_usd(facts, usage) for usage in usages.values()]
             costs.update(((*route, name), usd) for name, usd in zip(usages, by_key[key]))
     keys = list(costs)
     columns = {name: pa.array([k[i] for k in keys], pa.string())
