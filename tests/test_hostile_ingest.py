@@ -52,6 +52,7 @@ def alias_bomb(levels: int = 6) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_a_yaml_alias_bomb_is_refused_before_it_expands(db, tmp_path):
     snapshot = snapshot_copy(tmp_path / "snap", {"aider"}, {AIDER_FILE: alias_bomb()})
     loads, status = replay(db, snapshot, ["aider"], tmp_path / "spool")

@@ -70,6 +70,7 @@ def test_the_closest_hint_prints_stored_names_escaped(escaped_name):
     assert not RAW.search(proc.stderr) and "Claude Haiku \\x1b]8;;" in proc.stderr
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_cost_prints_a_typed_argument_holding_escapes_as_escapes(escaped_name):
     proc = _versus("cost", HAIKU, "--input-tokens", "1000", "--output-tokens", "10", "--provider",
                    f"nowhere{ESCAPES}", "--db", str(escaped_name))

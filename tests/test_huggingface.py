@@ -375,6 +375,7 @@ def test_repos_come_from_the_argument_and_a_file(tmp_path):
     assert spider.repos == ["org/a", "Qwen/Qwen2-7B-Instruct", "org/b"]
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_a_crawl_of_the_demo_snapshot_records_gated_and_missing_documents(tmp_path):
     run = subprocess.run(
         [sys.executable, "-m", "scrapers.crawl", "huggingface", "--spool", str(tmp_path),

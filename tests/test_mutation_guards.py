@@ -193,6 +193,7 @@ print(seen, missing, flush=True)
 """
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_a_reader_polling_through_many_swaps_never_finds_the_site_missing(tmp_path):
     """Catches a swap that unlinks the published link and then links the new build: a reader in
     another process polls the site's index while the site is swapped between two builds."""

@@ -327,6 +327,7 @@ def crawl(spool: Path, snapshot: Path) -> dict[str, dict]:
     return {d["url"]: d for d in map(json.loads, lines)}
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_a_crawl_of_the_demo_snapshot_fetches_each_page_as_a_required_document(tmp_path):
     spooled = crawl(tmp_path, DEMO)
     assert set(spooled) == {GROQ, TOGETHER}
@@ -336,6 +337,7 @@ def test_a_crawl_of_the_demo_snapshot_fetches_each_page_as_a_required_document(t
         assert body == (DEMO / Snapshot(DEMO).lookup(url).file).read_bytes()
 
 
+@pytest.mark.slow  # over 0.8 s (--durations)
 def test_one_page_failing_leaves_the_other_page_fetched(tmp_path):
     snapshot = tmp_path / "snapshot"
     (snapshot / "pricing_pages").mkdir(parents=True)
