@@ -277,6 +277,11 @@ def _money(v) -> str:
     return fig.usd_per_mtok(v) if v is not None else "unknown"
 
 
+def _cited(usd, source: str | None) -> str:
+    """A route's price, with the source stating it when the listing does not."""
+    return _money(usd) + (f" ({source})" if source else "")
+
+
 def _pricing_rows(m: ModelFacts) -> tuple[tuple, ...]:
     if not m.routes:
         return ((m.name, "none tracked", "", "", "", "", ""),)
@@ -284,9 +289,9 @@ def _pricing_rows(m: ModelFacts) -> tuple[tuple, ...]:
     for rt in m.routes:
         note = ((" (free tier)" if rt.free_tier else "") + (" (disputed)" if rt.disputed else "")
                 + (f" ({rt.deprecation_note})" if rt.deprecating else ""))
-        rows.append((m.name, rt.provider, rt.route, _money(rt.input_usd_per_mtok) + note,
-                     _money(rt.output_usd_per_mtok),
-                     _money(rt.cache_read_usd_per_mtok) + (f" ({rt.cache_read_source})" if rt.cache_read_source else ""),
+        rows.append((m.name, rt.provider, rt.route, _cited(rt.input_usd_per_mtok, rt.input_source) + note,
+                     _cited(rt.output_usd_per_mtok, rt.output_source),
+                     _cited(rt.cache_read_usd_per_mtok, rt.cache_read_source),
                      _source_link(rt.source + (" (catalogue only)" if rt.catalogue_only else ""))))
     return tuple(rows)
 

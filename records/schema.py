@@ -169,7 +169,9 @@ class Route(_Part):
     source: str
     variant: str | None = None  # free, thinking, us, fp8...: NULL for the plain route
     input_usd_per_mtok: Decimal | None = None
+    input_source: str | None = Field(None, exclude_if=lambda v: v is None)  # the source stating it when the listing does not
     output_usd_per_mtok: Decimal | None = None
+    output_source: str | None = Field(None, exclude_if=lambda v: v is None)  # the source stating it when the listing does not
     cache_read_usd_per_mtok: Decimal | None = None
     cache_read_source: str | None = None  # the source stating the cached-input price when the listing does not
     context_window: int | None = None

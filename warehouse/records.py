@@ -173,25 +173,35 @@ def _routes(con: duckdb.DuckDBPyConnection, ids: list[str], disputed: set[str]) 
             SELECT o.model_id, o.provider_id, coalesce(p.name, o.provider_id), o.route, o.source, o.variant,
                    o.input_usd_per_mtok, o.output_usd_per_mtok, o.cache_read_usd_per_mtok, o.context_window,
                    o.status = 'deprecating', o.retired_on, coalesce(o.catalogue_only, false),
-                   (SELECT arg_min({'usd': x.usd_per_mtok, 'source': x.source}, x.source) FROM offering_prices x
+                   (SELECT map_from_entries(list((x.component, {'usd': x.usd_per_mtok, 'source': x.source})))
+                    FROM offering_prices x
                     WHERE x.model_id = o.model_id AND x.provider_id = o.provider_id
-                      AND x.variant IS NOT DISTINCT FROM o.variant AND x.component = 'cache_read'
+                      AND x.variant IS NOT DISTINCT FROM o.variant AND x.component IN ('input', 'output', 'cache_read')
                       AND x.service_tier = 'standard' AND x.threshold_tokens = 0 AND x.preferred
-                      AND x.valid_to IS NULL AND x.in_force AND x.hours IS NULL) AS route_cache
+                      AND x.valid_to IS NULL AND x.in_force AND x.hours IS NULL) AS route_base
             FROM offerings o LEFT JOIN providers p USING (provider_id)
             WHERE o.active AND coalesce(o.preferred, true) AND o.model_id IN (SELECT unnest(?))
             ORDER BY o.model_id, lower(coalesce(p.name, o.provider_id)), o.route, o.source""", [ids]).fetchall():
         model_id, provider_id = row[0], row[1]
-        cache, cache_source = row[8], None  # the listing's own cached-input price, else the route's preferred one
-        if cache is None and row[13] is not None:
-            cache, cache_source = row[13]["usd"], row[13]["source"]
+        # the listing's own base prices, else the route's preferred ones (offering_prices: the rows the
+        # cost engine and the pair SQL read), cited when another source states them
+        (inp, inp_source), (out_, out_source), (cache, cache_source) = (
+            _own_else_route(row[i], (row[13] or {}).get(component))
+            for i, component in ((6, "input"), (7, "output"), (8, "cache_read")))
         out[model_id].append(Route(
             provider_id=provider_id, provider=row[2], route=row[3], source=row[4], variant=row[5],
-            input_usd_per_mtok=row[6], output_usd_per_mtok=row[7], cache_read_usd_per_mtok=cache,
-            cache_read_source=cache_source,
+            input_usd_per_mtok=inp, input_source=inp_source, output_usd_per_mtok=out_, output_source=out_source,
+            cache_read_usd_per_mtok=cache, cache_read_source=cache_source,
             context_window=row[9], disputed=f"{model_id}@{provider_id}" in disputed,
             deprecating=bool(row[10]), retired_on=row[11], catalogue_only=row[12]))
     return out
+
+
+def _own_else_route(own, route: dict | None) -> tuple:
+    """(price, the source to cite or None): the listing's own price, else the route's preferred one."""
+    if own is not None or route is None:
+        return own, None
+    return route["usd"], route["source"]
 
 
 def load_facts(con: duckdb.DuckDBPyConnection, model_ids: Iterable[str]) -> dict[str, ModelFacts]:

@@ -88,7 +88,9 @@ class ApiRoute(_Api):
     source: str
     variant: str | None = None
     input_usd_per_mtok: Usd | None = None
+    input_source: str | None = None  # the source stating the input price when the listing does not
     output_usd_per_mtok: Usd | None = None
+    output_source: str | None = None  # the source stating the output price when the listing does not
     cache_read_usd_per_mtok: Usd | None = None
     cache_read_source: str | None = None  # the source stating the cached-input price when the listing does not
     context_window: int | None = None
@@ -133,7 +135,8 @@ def model_entry(facts: ModelFacts, kind: str | None, moving_alias_of: list[str] 
             component=c.component, service_tier=c.service_tier, threshold_tokens=c.threshold_tokens,
             threshold_inclusive=c.threshold_inclusive, hours=c.hours, usd_per_mtok=c.usd_per_mtok, source=c.source))
     routes = [ApiRoute(provider_id=r.provider_id, provider=r.provider, route=r.route, source=r.source, variant=r.variant,
-                       input_usd_per_mtok=r.input_usd_per_mtok, output_usd_per_mtok=r.output_usd_per_mtok,
+                       input_usd_per_mtok=r.input_usd_per_mtok, input_source=r.input_source,
+                       output_usd_per_mtok=r.output_usd_per_mtok, output_source=r.output_source,
                        cache_read_usd_per_mtok=r.cache_read_usd_per_mtok, cache_read_source=r.cache_read_source,
                        context_window=r.context_window, free_tier=r.free_tier, catalogue_only=r.catalogue_only,
                        deprecating=r.deprecating,

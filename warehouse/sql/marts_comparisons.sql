@@ -2,7 +2,9 @@
 -- per-model summaries once (comparison_model_summaries), pairs by a self-join (comparison_pairs),
 -- only pairs with a model whose summary changed are rewritten.
 -- A model's routes are its active offerings, the `preferred` row per provider and variant (all rows
--- when preferred is NULL). A priced route has both input and output price and is not a free tier:
+-- when preferred is NULL); its prices are the preferred listing's, else its preferred offering_prices
+-- rows (comparison_route_prices).
+-- A priced route has both input and output price and is not a free tier:
 -- the 'free' variant or $0 for both (rate-limited; listed in records, never priced out as cheapest).
 -- A tracked model has at least one priced route. Pairs join models of one kind only (models.kind:
 -- chat with chat, embedding with embedding); a model of unknown kind is tracked and paired with none.
@@ -154,20 +156,38 @@ CREATE OR REPLACE MACRO comparison_times_as_much(lo, hi) AS CASE
     ELSE CAST(CAST((20 * comparison_scaled(hi) + comparison_scaled(lo)) // (2 * comparison_scaled(lo))
                    AS DECIMAL(18, 0)) * 0.1 AS DECIMAL(18, 1)) END;
 
--- Per priced route (an active preferred offering with both base prices, not a free tier): its
--- preferred listing's base prices, blended by input share, and a month of the traffic at them
--- (the headline figures; a test holds them to the cost engine on every route).
+-- Per priced route (an active preferred offering with both base prices, not a free tier): the
+-- preferred listing's own base prices, else the route's preferred offering_prices rows (the next
+-- listing stating them; warehouse/records.py reads them the same way and cites it), blended by input
+-- share, and a month of the traffic at them (the headline figures; a test holds them to the cost
+-- engine on every route).
 CREATE OR REPLACE MACRO comparison_route_prices(input_tokens, output_tokens, share) AS TABLE
-SELECT o.model_id, o.provider_id, o.variant, o.input_usd_per_mtok, o.output_usd_per_mtok,
-       CAST(o.input_usd_per_mtok * CAST(share AS DECIMAL(5, 4)) + o.output_usd_per_mtok * (1 - CAST(share AS DECIMAL(5, 4)))
+WITH base AS (
+    SELECT model_id, provider_id, variant,
+           any_value(usd_per_mtok) FILTER (WHERE component = 'input') AS input_usd_per_mtok,
+           any_value(usd_per_mtok) FILTER (WHERE component = 'output') AS output_usd_per_mtok
+    FROM offering_prices
+    WHERE preferred AND valid_to IS NULL AND in_force AND hours IS NULL AND service_tier = 'standard'
+      AND threshold_tokens = 0 AND component IN ('input', 'output')
+    GROUP BY ALL
+),
+routes AS (
+    SELECT o.model_id, o.provider_id, o.variant,
+           coalesce(o.input_usd_per_mtok, b.input_usd_per_mtok) AS input_usd_per_mtok,
+           coalesce(o.output_usd_per_mtok, b.output_usd_per_mtok) AS output_usd_per_mtok
+    FROM offerings o
+    LEFT JOIN base b ON b.model_id = o.model_id AND b.provider_id = o.provider_id AND b.variant IS NOT DISTINCT FROM o.variant
+    WHERE o.active AND coalesce(o.preferred, true)
+)
+SELECT model_id, provider_id, variant, input_usd_per_mtok, output_usd_per_mtok,
+       CAST(input_usd_per_mtok * CAST(share AS DECIMAL(5, 4)) + output_usd_per_mtok * (1 - CAST(share AS DECIMAL(5, 4)))
             AS DECIMAL(18, 13)) AS blended,
-       CAST(o.input_usd_per_mtok * CAST(input_tokens AS BIGINT) * 0.000001
-            + o.output_usd_per_mtok * CAST(output_tokens AS BIGINT) * 0.000001 AS DECIMAL(38, 15)) AS monthly
-FROM offerings o
-WHERE o.active AND coalesce(o.preferred, true)
-  AND o.input_usd_per_mtok IS NOT NULL AND o.output_usd_per_mtok IS NOT NULL
-  AND o.variant IS DISTINCT FROM 'free'
-  AND NOT (o.input_usd_per_mtok = 0 AND o.output_usd_per_mtok = 0);
+       CAST(input_usd_per_mtok * CAST(input_tokens AS BIGINT) * 0.000001
+            + output_usd_per_mtok * CAST(output_tokens AS BIGINT) * 0.000001 AS DECIMAL(38, 15)) AS monthly
+FROM routes
+WHERE input_usd_per_mtok IS NOT NULL AND output_usd_per_mtok IS NOT NULL
+  AND variant IS DISTINCT FROM 'free'
+  AND NOT (input_usd_per_mtok = 0 AND output_usd_per_mtok = 0);
 
 -- Per tracked model: cheapest figures, routes, capabilities, sources and the summary hash.
 -- model_ids / vendors (lists, or NULL for all) narrow the tracked set; vendors compare lower-case.
