@@ -78,8 +78,8 @@ ORDER BY o.model_id, lower(coalesce(p.name, o.provider_id)), o.route, o.source
 PRICES_SQL = """
 SELECT model_id, provider_id, variant, component, service_tier, threshold_tokens, threshold_inclusive, usd_per_mtok,
        source, route
-FROM offering_prices
-WHERE preferred AND valid_to IS NULL AND in_force AND hours IS NULL AND model_id IN (SELECT unnest($models))
+FROM route_price_rows()
+WHERE model_id IN (SELECT unnest($models))
   AND ($provider IS NULL OR provider_id = $provider)
 ORDER BY ALL
 """
@@ -190,8 +190,6 @@ def _reason(unknown: str) -> str:
     return "a context window that fits the prompt" if unknown.startswith("context window") else unknown
 
 
-ROUTE_PROFILE_COSTS = "route_profile_costs"  # the temp table write_route_profile_costs fills
-
 PROFILES_SQL = """
 SELECT profile, requests_per_month, input_tokens_per_request, cache_read_tokens_per_request,
        output_tokens_per_request, service_tier
@@ -229,7 +227,7 @@ def write_route_profile_costs(con: duckdb.DuckDBPyConnection, model_ids: list[st
     table = pa.table({**columns, "usd": pa.array([None if u is None else str(u) for u in costs.values()], pa.string())})
     con.register("_engine_route_profile_costs", table)
     try:
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE {ROUTE_PROFILE_COSTS} AS
+        con.execute("""CREATE OR REPLACE TEMP TABLE route_profile_costs AS
             SELECT model_id, provider_id, variant, profile, CAST(usd AS DECIMAL(38, 15)) AS usd
             FROM _engine_route_profile_costs""")
     finally:

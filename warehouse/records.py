@@ -174,11 +174,10 @@ def _routes(con: duckdb.DuckDBPyConnection, ids: list[str], disputed: set[str]) 
                    o.input_usd_per_mtok, o.output_usd_per_mtok, o.cache_read_usd_per_mtok, o.context_window,
                    o.status = 'deprecating', o.retired_on, coalesce(o.catalogue_only, false),
                    (SELECT map_from_entries(list((x.component, {'usd': x.usd_per_mtok, 'source': x.source})))
-                    FROM offering_prices x
+                    FROM route_price_rows() x
                     WHERE x.model_id = o.model_id AND x.provider_id = o.provider_id
                       AND x.variant IS NOT DISTINCT FROM o.variant AND x.component IN ('input', 'output', 'cache_read')
-                      AND x.service_tier = 'standard' AND x.threshold_tokens = 0 AND x.preferred
-                      AND x.valid_to IS NULL AND x.in_force AND x.hours IS NULL) AS route_base
+                      AND x.service_tier = 'standard' AND x.threshold_tokens = 0) AS route_base
             FROM offerings o LEFT JOIN providers p USING (provider_id)
             WHERE o.active AND coalesce(o.preferred, true) AND o.model_id IN (SELECT unnest(?))
             ORDER BY o.model_id, lower(coalesce(p.name, o.provider_id)), o.route, o.source""", [ids]).fetchall():

@@ -12,7 +12,7 @@ SCHEMA: tuple[tuple[str, str], ...] = (
     ("schema_benchmarks.sql", "benchmark_observations, benchmarks, benchmark_results, benchmark_scores, benchmark_lead"),
     ("schema_reconciled.sql", "providers, models, model_aliases, model_capabilities, offerings, price_history, offering_prices, conflicts, lineage, model_families"),
     ("schema_comments.sql", "COMMENTs on the reconciled tables and columns"),
-    ("schema_views.sql", "current_offerings and model_capability_matrix, the views analysts start from"),
+    ("schema_views.sql", "current_offerings and model_capability_matrix, the views analysts start from; route_price_rows(), the price rows every cost reads"),
     ("schema_reconcile_state.sql", "what the last reconcile read and wrote (warehouse.incremental)"),
     ("marts_comparisons.sql", "comparison_models, comparisons and the comparison_ macros that fill them (layer 3)"),
     ("marts_compare_pair.sql", "compare_pair(a, b), one pair on demand, and comparison_requests"),

@@ -166,9 +166,8 @@ WITH base AS (
     SELECT model_id, provider_id, variant,
            any_value(usd_per_mtok) FILTER (WHERE component = 'input') AS input_usd_per_mtok,
            any_value(usd_per_mtok) FILTER (WHERE component = 'output') AS output_usd_per_mtok
-    FROM offering_prices
-    WHERE preferred AND valid_to IS NULL AND in_force AND hours IS NULL AND service_tier = 'standard'
-      AND threshold_tokens = 0 AND component IN ('input', 'output')
+    FROM route_price_rows()
+    WHERE service_tier = 'standard' AND threshold_tokens = 0 AND component IN ('input', 'output')
     GROUP BY ALL
 ),
 routes AS (

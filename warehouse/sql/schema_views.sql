@@ -16,3 +16,9 @@ PIVOT (SELECT model_id, capability, value FROM model_capabilities)
 ON capability IN ('vision', 'multimodal_input', 'function_calling', 'tool_use', 'structured_outputs', 'reasoning', 'code_execution')
 USING any_value(value) GROUP BY model_id;
 COMMENT ON VIEW model_capability_matrix IS 'One row per model, one column per capability: yes, no or unknown.';
+
+-- The price rows every cost reads (the engine in warehouse/costs.py, the records' routes in
+-- warehouse/records.py, the pair table's comparison_route_prices): per route, the preferred,
+-- current, in-force, all-day row of each price key.
+CREATE OR REPLACE MACRO route_price_rows() AS TABLE
+SELECT * FROM offering_prices WHERE preferred AND valid_to IS NULL AND in_force AND hours IS NULL;
