@@ -456,6 +456,28 @@ def test_offering_prices_keep_their_history_across_snapshots(shared):
 
 
 @pytest.mark.slow  # builds a 2026-08 warehouse
+def test_price_rows_close_at_the_datas_date_and_a_retired_routes_at_its_retirement(shared):
+    """A key no longer stated closes when its source last said otherwise (the documents' effective_at,
+    never the run's clock); a retired route's rows close at its retirement date (at their own
+    valid_from when that is later), so none of them is open."""
+    (latest,), = rows(shared.con, "SELECT max(effective_at) FROM raw_documents")
+    assert latest < AUG  # the run's clock is after every document's date
+    assert rows(shared.con, "SELECT count(*) FROM offering_prices WHERE valid_to > ?", [latest]) == [(0,)]
+    closed = rows(shared.con, """
+        SELECT count(*) FILTER (WHERE p.valid_to IS NULL),
+               count(*) FILTER (WHERE p.valid_to = greatest(CAST(o.retired_on AS TIMESTAMP) AT TIME ZONE 'UTC',
+                                                           p.valid_from)),
+               count(*)
+        FROM offering_prices p JOIN offerings o USING (model_id, provider_id, source, route)
+        WHERE o.status = 'retired' AND p.valid_from <= coalesce(p.valid_to, p.valid_from)
+          AND NOT EXISTS (SELECT 1 FROM offering_prices q WHERE q.model_id = p.model_id AND q.route = p.route
+                            AND q.source = p.source AND q.provider_id = p.provider_id AND q.component = p.component
+                            AND q.service_tier = p.service_tier AND q.threshold_tokens = p.threshold_tokens
+                            AND q.valid_from > p.valid_from)""")[0]
+    assert closed[0] == 0 and closed[1] == closed[2] > 100  # every last row of a retired route
+
+
+@pytest.mark.slow  # builds a 2026-08 warehouse
 def test_every_active_route_is_priced_the_same_by_the_engine_and_the_pair_sql(shared):
     """Every active preferred route of 2026-08 (after 2026-01): the pair table's headline SQL
     (comparison_route_prices) and the cost engine (records.cost.price, on the route's preferred rows

@@ -30,21 +30,16 @@ class History:
         return f"_{self.table}_closing"
 
 
-_SOURCE_TIME = "LEFT JOIN (SELECT source, max({at}) AS at FROM current_documents GROUP BY source) st ON st.source = o.source"
-
 HISTORIES: dict[str, History] = {h.table: h for h in (
-    History("price_history", "_priced", ("model_id", "provider_id", "source", "route"),
-            ("input_usd_per_mtok", "output_usd_per_mtok"),
-            gone_at="r.retired_at, st.at, (SELECT data_at FROM _data_now)",
-            gone_joins="LEFT JOIN _retired_priced r ON r.model_id = o.model_id AND r.provider_id = o.provider_id "
-                       "AND r.source = o.source AND r.route = o.route\n"
-                       + _SOURCE_TIME.format(at="effective_at")),
     History("offering_prices", "_price_now",
             ("model_id", "provider_id", "source", "route", "component", "service_tier", "threshold_tokens",
              "hours", "starts_on", "ends_on", "in_force"),
             ("usd_per_mtok", "threshold_inclusive", "variant"), stated=("usd_per_mtok", "threshold_inclusive"),
-            gone_at="st.at, (SELECT now FROM _reconcile_run)",
-            gone_joins=_SOURCE_TIME.format(at="coalesce(try_cast(as_of AS TIMESTAMPTZ), last_fetched_at)"),
+            gone_at="CAST(r.retired_on AS TIMESTAMP) AT TIME ZONE 'UTC', st.at, (SELECT data_at FROM _data_now)",
+            gone_joins="LEFT JOIN offerings r ON r.model_id = o.model_id AND r.provider_id = o.provider_id "
+                       "AND r.source = o.source AND r.route = o.route AND r.status = 'retired'\n"
+                       "LEFT JOIN (SELECT source, max(effective_at) AS at FROM current_documents GROUP BY source) st "
+                       "ON st.source = o.source",
             on_close=", preferred = false", on_open=", false AS preferred"),
     History("benchmark_results", "_bench_now",
             ("model_id", "benchmark_id", "setting", "harness", "source", "source_id", "source_row"),

@@ -20,7 +20,7 @@ import duckdb
 
 # the tables reconciliation writes (warehouse/sql/reconcile/*.sql)
 RECONCILED_TABLES = ("providers", "models", "model_aliases", "model_capabilities", "model_families", "offerings",
-                     "offering_prices", "price_history", "conflicts", "lineage", "benchmarks", "benchmark_results")
+                     "offering_prices", "conflicts", "lineage", "benchmarks", "benchmark_results")
 
 DOCUMENTS_SQL = """
 SELECT md5(coalesce(string_agg(concat_ws('|', source, url, sha256, as_of, CAST(effective_at AS VARCHAR)),
@@ -28,7 +28,7 @@ SELECT md5(coalesce(string_agg(concat_ws('|', source, url, sha256, as_of, CAST(e
 FROM current_documents
 """
 
-KNOWN_IDS_SQL = "SELECT model_id FROM models UNION SELECT model_id FROM offerings UNION SELECT model_id FROM price_history"
+KNOWN_IDS_SQL = "SELECT model_id FROM models UNION SELECT model_id FROM offerings UNION SELECT model_id FROM offering_prices"
 
 # The data's date as warehouse/sql/reconcile/int_offerings.sql's _data_now states it.
 TODAY_SQL = """

@@ -5,8 +5,8 @@ with the curated rules, as small tables; the SQL in `warehouse/sql/reconcile/` (
 `warehouse.steps.RECONCILE` declares, in one transaction) does the rest set-based. models,
 model_aliases, model_capabilities, providers, conflicts, lineage and the current values of
 offerings are rebuilt by each run whose inputs changed (`warehouse.incremental`; an unchanged run
-recomputes no model); offerings' first_seen, last_seen and active, and price_history, carry
-across runs.
+recomputes no model); offerings' first_seen, last_seen and active, and offering_prices (the
+price history), carry across runs.
 """
 from __future__ import annotations
 
@@ -324,10 +324,8 @@ def _vendor_repo(r: identity.Resolution, result: identity.Identity) -> bool | No
 def _price_changes(con: duckdb.DuckDBPyConnection) -> list[PriceChange]:
     """Prices this run changed, largest relative change (of input or output) first."""
     rows = con.execute("""
-        SELECT model_id, provider_id, source, route, old_input_usd_per_mtok AS old_input,
-               old_output_usd_per_mtok AS old_output, new_input_usd_per_mtok AS new_input,
-               new_output_usd_per_mtok AS new_output
-        FROM _price_history_closing WHERE changed
+        SELECT model_id, provider_id, source, route, old_input, old_output, new_input, new_output
+        FROM _base_price_changes
         ORDER BY greatest(coalesce(abs(new_input - old_input) / nullif(old_input, 0), abs(new_input - old_input) * 1e6, 0),
                           coalesce(abs(new_output - old_output) / nullif(old_output, 0), abs(new_output - old_output) * 1e6, 0)) DESC,
                  model_id, provider_id, source, route""").fetchall()

@@ -1,5 +1,5 @@
 -- Layer 2: reconciled tables analysts query. Rebuilt from current_observations by reconciliation,
--- except price_history and offerings' first_seen/last_seen, which carry across runs.
+-- except offering_prices and offerings' first_seen/last_seen, which carry across runs.
 
 CREATE TABLE IF NOT EXISTS providers (
     provider_id  VARCHAR PRIMARY KEY,   -- canonical, e.g. 'mistral', 'azure', 'openrouter', 'nvidia'
@@ -64,17 +64,6 @@ CREATE TABLE IF NOT EXISTS offerings (
     preferred                 BOOLEAN            -- the row precedence picks among sources listing this model, provider and variant
 );
 
-CREATE TABLE IF NOT EXISTS price_history (
-    model_id             VARCHAR NOT NULL,
-    provider_id          VARCHAR NOT NULL,
-    source               VARCHAR NOT NULL,
-    route                VARCHAR NOT NULL,
-    input_usd_per_mtok   DECIMAL(18, 9),
-    output_usd_per_mtok  DECIMAL(18, 9),
-    valid_from           TIMESTAMPTZ NOT NULL,
-    valid_to             TIMESTAMPTZ        -- NULL while current
-);
-
 CREATE TABLE IF NOT EXISTS offering_prices (
     model_id             VARCHAR NOT NULL,
     provider_id          VARCHAR NOT NULL,
@@ -124,7 +113,7 @@ CREATE TABLE IF NOT EXISTS lineage (
 );
 
 -- Columns added after the first warehouses were built: added in place, so an existing warehouse
--- keeps its rows (and offerings' and price_history's history) when it is next opened.
+-- keeps its rows (and offerings' and offering_prices' history) when it is next opened.
 ALTER TABLE model_aliases ADD COLUMN IF NOT EXISTS provider_id VARCHAR;
 ALTER TABLE model_aliases ADD COLUMN IF NOT EXISTS rule VARCHAR;
 ALTER TABLE model_aliases ADD COLUMN IF NOT EXISTS variant VARCHAR;

@@ -1,7 +1,8 @@
 -- Reconcile, step 8: offering_prices, every price component each source states for an offering,
--- as a slowly changing dimension (type 2) like price_history. The standard base prices are the
--- offerings' four price columns (implausible values left out as there); the others come from
--- price_usd_per_mtok observations with their price key.
+-- as a slowly changing dimension (type 2): the one stored price, history included (price_history
+-- is a view of its base input and output rows). The standard base prices are the offerings' four
+-- price columns (implausible values left out as there); the others come from price_usd_per_mtok
+-- observations with their price key.
 --
 -- A price key is (component, service_tier, threshold_tokens, hours, starts_on, ends_on, in_force):
 -- a stated history's past, current and upcoming prices are separate rows. Silence is not
@@ -9,7 +10,14 @@
 -- is the offering order's first source stating it (precedence.yaml), so a tier, batch or cache
 -- price only one source states holds for that provider; two sources stating different values
 -- for one key are a conflict.
-CREATE OR REPLACE TEMP TABLE _price_now AS
+--
+-- An unchanged price adds nothing. A changed price closes the open row (valid_to) and opens a new
+-- one. valid_from is when the document's facts took effect (the data's date, never the calendar:
+-- raw_documents.effective_at). A key no longer stated closes at the newest such time of the
+-- source's current documents (else the data's date): when the source last said otherwise. A
+-- retired route's rows close at its retirement date, or at the row's own valid_from when the date
+-- is earlier (never a negative interval); a route first seen already retired gets closed rows.
+CREATE OR REPLACE TEMP TABLE _price_all AS
 WITH base AS (
     UNPIVOT (SELECT model_id, provider_id, source, route, variant, valid_from,
                     input_usd_per_mtok AS "input", output_usd_per_mtok AS "output",
@@ -34,6 +42,41 @@ SELECT model_id, provider_id, source, route, any_value(variant) AS variant, comp
 FROM keyed
 GROUP BY model_id, provider_id, source, route, component, service_tier, threshold_tokens, hours, starts_on, ends_on,
          in_force;
+
+CREATE OR REPLACE TEMP TABLE _retired_prices AS
+SELECT p.*, CAST(o.retired_on AS TIMESTAMP) AT TIME ZONE 'UTC' AS retired_at
+FROM _price_all p JOIN _offer_now o USING (model_id, provider_id, source, route)
+WHERE o.status = 'retired';
+
+CREATE OR REPLACE TEMP TABLE _price_now AS
+SELECT * FROM _price_all p
+WHERE NOT EXISTS (SELECT 1 FROM _retired_prices r WHERE r.model_id = p.model_id AND r.provider_id = p.provider_id
+                                                    AND r.source = p.source AND r.route = p.route);
+
+-- The base prices this run changes on a listed, unretired route (the run's summary): its open
+-- input and output rows (price_history's open row) against this run's.
+CREATE OR REPLACE TEMP TABLE _base_price_changes AS
+WITH now AS (
+    SELECT model_id, provider_id, source, route,
+           any_value(usd_per_mtok) FILTER (WHERE component = 'input') AS input_usd_per_mtok,
+           any_value(usd_per_mtok) FILTER (WHERE component = 'output') AS output_usd_per_mtok
+    FROM _price_now
+    WHERE is_base_price(component, service_tier, threshold_tokens, hours, starts_on, ends_on, in_force)
+    GROUP BY ALL)
+SELECT o.model_id, o.provider_id, o.source, o.route, o.input_usd_per_mtok AS old_input,
+       o.output_usd_per_mtok AS old_output, n.input_usd_per_mtok AS new_input, n.output_usd_per_mtok AS new_output
+FROM price_history o JOIN now n USING (model_id, provider_id, source, route)
+WHERE o.valid_to IS NULL
+  AND (n.input_usd_per_mtok IS DISTINCT FROM o.input_usd_per_mtok
+       OR n.output_usd_per_mtok IS DISTINCT FROM o.output_usd_per_mtok);
+
+-- A route first seen already retired: its rows, closed.
+INSERT INTO offering_prices BY NAME
+SELECT r.* EXCLUDE (retired_at), greatest(r.retired_at, r.valid_from) AS valid_to, false AS preferred
+FROM _retired_prices r
+WHERE NOT EXISTS (SELECT 1 FROM offering_prices h
+                  WHERE h.model_id = r.model_id AND h.provider_id = r.provider_id
+                    AND h.source = r.source AND h.route = r.route);
 
 -- Close the open rows whose key is gone or whose value changed; open rows for new or changed keys
 -- (a closed row is never preferred).
