@@ -71,8 +71,8 @@ COMMENT ON COLUMN price_history.model_id IS 'Canonical model; with provider_id, 
 COMMENT ON COLUMN price_history.provider_id IS 'Canonical provider.';
 COMMENT ON COLUMN price_history.source IS 'The source listing the offering.';
 COMMENT ON COLUMN price_history.route IS 'The offering''s route (see offerings.route).';
-COMMENT ON COLUMN price_history.input_usd_per_mtok IS 'USD per million input tokens in this period.';
-COMMENT ON COLUMN price_history.output_usd_per_mtok IS 'USD per million output tokens in this period.';
+COMMENT ON COLUMN price_history.input_usd_per_mtok IS 'USD per million input tokens in this period, from the first token (a listing stating only tiers: its first tier).';
+COMMENT ON COLUMN price_history.output_usd_per_mtok IS 'USD per million output tokens in this period, from the first token (a listing stating only tiers: its first tier).';
 
 -- The price rows every cost reads (the engine in warehouse/costs.py, the records' routes in
 -- warehouse/records.py, the pair table's comparison_route_prices): per route, the preferred,
