@@ -56,12 +56,18 @@ def synthesize(con: duckdb.DuckDBPyConnection, models: int, offerings: int) -> N
     con.execute("""INSERT INTO model_capabilities SELECT m.model_id, c,
         CASE hash(m.model_id || c) % 3 WHEN 0 THEN 'yes' WHEN 1 THEN 'no' ELSE 'unknown' END, 'litellm', []
         FROM models m, unnest(?) t(c)""", [CAPS])
-    con.execute("""INSERT INTO offerings (model_id, provider_id, source, route, input_usd_per_mtok,
-        output_usd_per_mtok, first_seen, last_seen, active, preferred)
-        SELECT m.model_id, 'p' || ((hash(m.model_id) + j) % 40), 'litellm', m.model_id || ':' || j,
-        CAST((hash(m.model_id || j) % 5000) / 1000.0 AS DECIMAL(18, 9)),
-        CAST((hash(m.model_id || j || 'o') % 15000) / 1000.0 AS DECIMAL(18, 9)), now(), now(), true, true
+    con.execute("""INSERT INTO offering_listings (model_id, provider_id, source, route, first_seen, last_seen, active,
+                                                   preferred)
+        SELECT m.model_id, 'p' || ((hash(m.model_id) + j) % 40), 'litellm', m.model_id || ':' || j, now(), now(), true, true
         FROM models m, range(?) t(j)""", [offerings])
+    # the listings' own prices (offerings' price columns), not ranked for the cost engine
+    con.execute("""INSERT INTO offering_prices (model_id, provider_id, source, route, component, service_tier,
+                                               threshold_tokens, threshold_inclusive, usd_per_mtok, in_force, valid_from,
+                                               preferred, listing_price)
+        SELECT model_id, provider_id, source, route, c, 'standard', 0, false,
+               CAST((hash(model_id || substr(route, length(model_id) + 2) || CASE c WHEN 'output' THEN 'o' ELSE '' END)
+                     % CASE c WHEN 'output' THEN 15000 ELSE 5000 END) / 1000.0 AS DECIMAL(18, 9)), true, now(), false, true
+        FROM offering_listings, unnest(['input', 'output']) t(c)""")
     con.execute("""INSERT INTO lineage SELECT 'model', model_id, NULL, 'context_window', 'openrouter', NULL, model_id,
         'https://openrouter.ai/api/v1/models', 'sha', 'context_window', CAST(context_window AS VARCHAR), true
         FROM models WHERE context_window IS NOT NULL""")
@@ -107,7 +113,8 @@ def main() -> None:
         same, t_same = timed(refresh_comparisons, con, run_id, date(2026, 8, 22), every)
         print(f"incremental, no change: {t_same:.2f} s (regenerated {same.pairs_regenerated:,}, "
               f"last_reviewed moved {same.last_reviewed_moved:,})")
-        con.execute("UPDATE offerings SET input_usd_per_mtok = input_usd_per_mtok + 0.01 WHERE hash(model_id) % 100 = 0")
+        con.execute("UPDATE offering_prices SET usd_per_mtok = usd_per_mtok + 0.01 "
+                    "WHERE listing_price AND component = 'input' AND valid_to IS NULL AND hash(model_id) % 100 = 0")
         some, t_some = timed(refresh_comparisons, con, run_id, date(2026, 8, 22), every)
         print(f"incremental, {some.models_changed} models changed: {t_some:.2f} s "
               f"(regenerated {some.pairs_regenerated:,})")

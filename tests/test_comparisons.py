@@ -9,6 +9,7 @@ import pytest
 from flows.steps import SOURCES
 from records.schema import CAPABILITIES
 from tests.comparison_helpers import LARGE, QWEN, SMALL, demo_warehouse
+from tests.offering_edits import insert_offering, update_offerings
 from warehouse.comparisons import ComparisonSettings, refresh_comparisons
 from warehouse.export import stored_traffic
 from warehouse.records import RecordBuilder
@@ -23,10 +24,10 @@ def add_qwen72(con) -> None:
     con.execute("""INSERT INTO models (model_id, name, vendor, family, context_window, architecture, license,
                                        open_weights, kind)
                    VALUES (?, 'Qwen2-72B-Instruct', 'qwen', 'qwen2', 32768, 'dense', NULL, true, 'chat')""", [QWEN72])
-    con.execute("""INSERT INTO offerings (model_id, provider_id, source, route, input_usd_per_mtok, output_usd_per_mtok,
-                                          context_window, active, source_provider_id, preferred)
-                   VALUES (?, 'fireworks-ai', 'litellm', 'fireworks_ai/accounts/fireworks/models/qwen2-72b-instruct',
-                           0.9, 0.9, 32768, true, 'fireworks_ai', true)""", [QWEN72])
+    insert_offering(con, model_id=QWEN72, provider_id="fireworks-ai", source="litellm",
+                    route="fireworks_ai/accounts/fireworks/models/qwen2-72b-instruct", input_usd_per_mtok=0.9,
+                    output_usd_per_mtok=0.9, context_window=32768, active=True, source_provider_id="fireworks_ai",
+                    preferred=True)
 
 
 TRACKED = [LARGE, SMALL, QWEN, QWEN72]  # of the demo's models, the three the record tests know, and Qwen2-72B
@@ -81,16 +82,16 @@ def test_one_row_per_pair_of_tracked_models_in_canonical_order(con):
 
 
 def test_only_models_with_a_priced_active_route_are_tracked(con):
-    con.execute("UPDATE offerings SET output_usd_per_mtok = NULL WHERE model_id = ?", [QWEN72])
+    update_offerings(con, "model_id = ?", [QWEN72], output_usd_per_mtok=None)
     assert compare(con, 1, DAY1).tracked_models == 3
-    con.execute("UPDATE offerings SET output_usd_per_mtok = 0.9, active = false WHERE model_id = ?", [QWEN72])
+    update_offerings(con, "model_id = ?", [QWEN72], output_usd_per_mtok=0.9, active=False)
     assert compare(con, 1, DAY1).tracked_models == 3
-    con.execute("UPDATE offerings SET active = true, variant = 'free', input_usd_per_mtok = 0, "
-                "output_usd_per_mtok = 0 WHERE model_id = ?", [QWEN72])
+    update_offerings(con, "model_id = ?", [QWEN72], active=True, variant="free", input_usd_per_mtok=0,
+                     output_usd_per_mtok=0)
     assert compare(con, 1, DAY1).tracked_models == 3
-    con.execute("UPDATE offerings SET variant = NULL WHERE model_id = ?", [QWEN72])  # $0 in and out: a trial
+    update_offerings(con, "model_id = ?", [QWEN72], variant=None)  # $0 in and out: a trial
     assert compare(con, 1, DAY1).tracked_models == 3
-    con.execute("UPDATE offerings SET input_usd_per_mtok = 0.9, output_usd_per_mtok = 0.9 WHERE model_id = ?", [QWEN72])
+    update_offerings(con, "model_id = ?", [QWEN72], input_usd_per_mtok=0.9, output_usd_per_mtok=0.9)
     assert compare(con, 1, DAY1).tracked_models == 4
 
 
@@ -134,9 +135,9 @@ def test_a_refresh_rewrites_only_pairs_whose_inputs_changed(con):
     again = compare(con, 1, DAY1)
     assert (again.models_changed, again.pairs_regenerated, again.last_reviewed_moved) == (0, 0, 0)
     assert rows(con) == first
-    con.execute("UPDATE offerings SET last_seen = now()")  # a new fetch of the same facts changes nothing
+    con.execute("UPDATE offering_listings SET last_seen = now()")  # a new fetch of the same facts changes nothing
     assert compare(con, 1, DAY1).pairs_regenerated == 0
-    con.execute("UPDATE offerings SET input_usd_per_mtok = 0.25 WHERE model_id = ?", [QWEN])
+    update_offerings(con, "model_id = ?", [QWEN], input_usd_per_mtok=0.25)
     price = compare(con, 1, DAY1)
     assert (price.models_changed, price.pairs_regenerated, price.pairs_removed, price.pairs_total) == (1, 3, 0, 6)
     after = rows(con)
@@ -151,7 +152,7 @@ def test_a_refresh_rewrites_only_pairs_whose_inputs_changed(con):
 
 def test_untracked_models_lose_their_pairs_and_settings_changes_rewrite_all(con):
     compare(con, 1, DAY1)
-    con.execute("UPDATE offerings SET active = false WHERE model_id = ?", [QWEN72])
+    update_offerings(con, "model_id = ?", [QWEN72], active=False)
     gone = compare(con, 1, DAY1)
     assert (gone.tracked_models, gone.pairs_total, gone.pairs_removed, gone.pairs_regenerated) == (3, 3, 3, 0)
     traffic = compare(con, 1, DAY1, ComparisonSettings(output_tokens_per_month=1))
@@ -165,7 +166,7 @@ def test_last_reviewed_moves_only_where_every_contributing_source_succeeded(con)
     # Qwen does. A Mistral price also changed: its pairs are regenerated, yet not reviewed.
     add_run(con, 2, failed=("openrouter",))
     # (Bedrock: an active route; Azure's retired on 2025-05-13 and no longer prices the model)
-    con.execute("UPDATE offerings SET output_usd_per_mtok = 5 WHERE model_id = ? AND provider_id = 'amazon-bedrock'", [LARGE])
+    update_offerings(con, "model_id = ? AND provider_id = 'amazon-bedrock'", [LARGE], output_usd_per_mtok=5)
     summary = compare(con, 2, DAY2)
     assert summary.pairs_regenerated == 3 and summary.last_reviewed_moved == 1
     reviewed = {pair: row["last_reviewed"] for pair, row in rows(con).items()}
@@ -189,7 +190,7 @@ def test_last_reviewed_moves_only_where_every_contributing_source_succeeded(con)
 def test_a_failed_refresh_leaves_the_table_as_it_was(con):
     compare(con, 1, DAY1)
     before = rows(con)
-    con.execute("UPDATE offerings SET input_usd_per_mtok = 0.3 WHERE model_id = ?", [QWEN])
+    update_offerings(con, "model_id = ?", [QWEN], input_usd_per_mtok=0.3)
     with pytest.raises(Exception):
         compare(con, 1, DAY2, ComparisonSettings.model_construct(
             input_tokens_per_month="not a number", output_tokens_per_month=1, input_share=D("0.7"),

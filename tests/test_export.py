@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from flows.cli.compare import register
 from records.schema import ComparisonRecord
 from tests.comparison_helpers import LARGE, QWEN, SMALL, demo_warehouse
+from tests.offering_edits import insert_offering
 from warehouse.comparisons import ComparisonSettings, refresh_comparisons
 from warehouse.export import TABLES, export_pages, export_tables, pairs_of
 
@@ -30,9 +31,8 @@ def warehouse(tmp_path_factory) -> Path:
                 "('evil/model', ?, 'evil', ?, 'chat')", [HOSTILE, "=HYPERLINK(\"http://x\")"])
     con.execute("INSERT INTO providers (provider_id, name, url) VALUES ('evil', '@SUM(1+1)', 'javascript:alert(3)'), "
                 "('minus', '-5', NULL), ('tab', '\tcmd', NULL)")
-    con.execute("INSERT INTO offerings (model_id, provider_id, source, route, input_usd_per_mtok, "
-                "output_usd_per_mtok, active, preferred) VALUES ('evil/model', 'evil', 'openrouter', ?, 1, 2, true, true)",
-                ["+cmd|' /C calc'!A0"])
+    insert_offering(con, model_id="evil/model", provider_id="evil", source="openrouter", route="+cmd|' /C calc'!A0",
+                    input_usd_per_mtok=1, output_usd_per_mtok=2, active=True, preferred=True)
     con.execute("INSERT INTO conflicts (entity, field, candidates, chosen, chosen_source, reason) VALUES "
                 "('evil/model', 'license', [{'source': 'openrouter', 'source_id': 'evil/model', 'value': ?}], "
                 "NULL, NULL, ?)", [HOSTILE, "-2+3"])

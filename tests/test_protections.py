@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from scrapers.snapshot import Snapshot, SnapshotError
+from tests.offering_edits import update_offerings
 
 LITELLM = "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json"
 
@@ -128,7 +129,7 @@ def test_a_failure_after_pairs_are_written_leaves_comparisons_exactly_as_they_we
     settings = comparisons.ComparisonSettings(model_ids=TRACKED)
     comparisons.refresh_comparisons(con, 1, DAY1, settings)
     before = rows(con), con.execute("SELECT * FROM comparison_models ORDER BY model_id").fetchall()
-    con.execute("UPDATE offerings SET input_usd_per_mtok = 0.3 WHERE model_id = ?", [QWEN])
+    update_offerings(con, "model_id = ?", [QWEN], input_usd_per_mtok=0.3)
     written = []
 
     def fail_after_writing(con, run_id, run_date):

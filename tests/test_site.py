@@ -19,6 +19,7 @@ import pytest
 from records.render import to_html
 from tests.comparison_helpers import demo_warehouse
 from tests.conftest import PROJECT_ROOT
+from tests.offering_edits import insert_offering, update_offerings
 from warehouse.comparisons import refresh_comparisons
 from warehouse.export import model_slugs, stored_traffic
 from warehouse.records import pair_record
@@ -177,8 +178,8 @@ def test_every_figure_is_escaped_and_only_safe_links_survive(tmp_path):
     con.execute("INSERT INTO models (model_id, name, vendor, family, kind) VALUES ('evil/model', ?, 'evil', ?, 'chat')",
                 [HOSTILE, HOSTILE])
     con.execute("INSERT INTO providers (provider_id, name, url) VALUES ('evil', ?, 'javascript:alert(3)')", [HOSTILE])
-    con.execute("INSERT INTO offerings (model_id, provider_id, source, route, input_usd_per_mtok, output_usd_per_mtok,"
-                " active, preferred) VALUES ('evil/model', 'evil', 'openrouter', ?, 1, 2, true, true)", [HOSTILE])
+    insert_offering(con, model_id="evil/model", provider_id="evil", source="openrouter", route=HOSTILE,
+                    input_usd_per_mtok=1, output_usd_per_mtok=2, active=True, preferred=True)
     con.execute("INSERT INTO model_aliases (source, source_id, model_id, method) VALUES ('openrouter', ?, "
                 "'evil/model', 'link')", [HOSTILE])
     con.execute("INSERT INTO raw_documents (source, url, sha256, run_id, fetched_at, last_run_id, last_fetched_at, "
@@ -221,7 +222,7 @@ def test_a_rebuild_rewrites_only_the_pages_whose_content_changed(demo_site, tmp_
 
     # a cached-input price of one route changes: that model's page and its pairs' pages show it;
     # the index (blended prices) and every other page stay the same files
-    con.execute("UPDATE offerings SET cache_read_usd_per_mtok = 0.01 WHERE model_id = 'qwen/qwen3-32b' AND active")
+    update_offerings(con, "model_id = 'qwen/qwen3-32b' AND active", cache_read_usd_per_mtok=0.01)
     run_id, reviewed = con.execute("SELECT max(run_id), (SELECT max(last_reviewed) FROM comparisons) FROM runs").fetchone()
     refresh_comparisons(con, run_id, reviewed)  # the same run again: review dates stay
     third = build_site(con, out, progress=lambda _: None)

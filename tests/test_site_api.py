@@ -16,6 +16,7 @@ import jsonschema
 import pytest
 
 from tests.conftest import DEMO_SNAPSHOT, PROJECT_ROOT
+from tests.offering_edits import update_offerings
 from warehouse.comparisons import refresh_comparisons
 from warehouse.site import build_site
 from warehouse.site.api import schema_text, schemas
@@ -183,7 +184,7 @@ def test_api_files_are_rewritten_when_their_inputs_change_and_published_with_the
     build_site(con, out, progress=lambda _: None)
     assert files() == first, "an unchanged warehouse keeps every API file"
 
-    con.execute("UPDATE offerings SET cache_read_usd_per_mtok = 0.01 WHERE model_id = 'qwen/qwen3-32b' AND active")
+    update_offerings(con, "model_id = 'qwen/qwen3-32b' AND active", cache_read_usd_per_mtok=0.01)
     run_id, reviewed = con.execute("SELECT max(run_id), (SELECT max(last_reviewed) FROM comparisons) FROM runs").fetchone()
     refresh_comparisons(con, run_id, reviewed)
     build_site(con, out, progress=lambda _: None)

@@ -67,9 +67,9 @@ ROUTES_SQL = """
 SELECT o.model_id, o.provider_id, coalesce(p.name, o.provider_id), o.route, o.source, o.variant,
        (SELECT m.context_window FROM models m WHERE m.model_id = o.model_id) AS model_window,
        (SELECT list({'source': g.source, 'context_window': g.context_window} ORDER BY g.source)
-        FROM offerings g WHERE g.active AND g.model_id = o.model_id AND g.provider_id = o.provider_id
+        FROM offering_listings g WHERE g.active AND g.model_id = o.model_id AND g.provider_id = o.provider_id
           AND g.variant IS NOT DISTINCT FROM o.variant AND g.context_window IS NOT NULL) AS windows
-FROM offerings o LEFT JOIN providers p USING (provider_id)
+FROM offering_listings o LEFT JOIN providers p USING (provider_id)
 WHERE o.active AND coalesce(o.preferred, true) AND o.model_id IN (SELECT unnest($models))
   AND ($provider IS NULL OR o.provider_id = $provider)
 ORDER BY o.model_id, lower(coalesce(p.name, o.provider_id)), o.route, o.source
@@ -207,7 +207,7 @@ def write_route_profile_costs(con: duckdb.DuckDBPyConnection, model_ids: list[st
               for name, requests, prompt, cached, output, tier in con.execute(PROFILES_SQL).fetchall()}
     if model_ids is None:
         model_ids = [m for m, in con.execute(
-            "SELECT DISTINCT model_id FROM offerings WHERE active AND coalesce(preferred, true)").fetchall()]
+            "SELECT DISTINCT model_id FROM offering_listings WHERE active AND coalesce(preferred, true)").fetchall()]
     costs: dict[tuple[str, str, str | None, str], Decimal | None] = {}
     priced: set[tuple[str, str, str | None]] = set()  # a route several sources list has one set of rows
     by_key: dict[tuple, list[Decimal | None]] = {}  # resellers often list the same prices: priced once

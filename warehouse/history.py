@@ -34,9 +34,9 @@ HISTORIES: dict[str, History] = {h.table: h for h in (
     History("offering_prices", "_price_now",
             ("model_id", "provider_id", "source", "route", "component", "service_tier", "threshold_tokens",
              "hours", "starts_on", "ends_on", "in_force"),
-            ("usd_per_mtok", "threshold_inclusive", "variant"), stated=("usd_per_mtok", "threshold_inclusive"),
+            ("usd_per_mtok", "threshold_inclusive", "variant", "listing_price"), stated=("usd_per_mtok", "threshold_inclusive"),
             gone_at="CAST(r.retired_on AS TIMESTAMP) AT TIME ZONE 'UTC', st.at, (SELECT data_at FROM _data_now)",
-            gone_joins="LEFT JOIN offerings r ON r.model_id = o.model_id AND r.provider_id = o.provider_id "
+            gone_joins="LEFT JOIN offering_listings r ON r.model_id = o.model_id AND r.provider_id = o.provider_id "
                        "AND r.source = o.source AND r.route = o.route AND r.status = 'retired'\n"
                        "LEFT JOIN (SELECT source, max(effective_at) AS at FROM current_documents GROUP BY source) st "
                        "ON st.source = o.source",

@@ -19,8 +19,8 @@ from typing import NamedTuple
 import duckdb
 
 # the tables reconciliation writes (warehouse/sql/reconcile/*.sql)
-RECONCILED_TABLES = ("providers", "models", "model_aliases", "model_capabilities", "model_families", "offerings",
-                     "offering_prices", "conflicts", "lineage", "benchmarks", "benchmark_results")
+RECONCILED_TABLES = ("providers", "models", "model_aliases", "model_capabilities", "model_families",
+                     "offering_listings", "offering_prices", "conflicts", "lineage", "benchmarks", "benchmark_results")
 
 DOCUMENTS_SQL = """
 SELECT md5(coalesce(string_agg(concat_ws('|', source, url, sha256, as_of, CAST(effective_at AS VARCHAR)),
@@ -28,7 +28,7 @@ SELECT md5(coalesce(string_agg(concat_ws('|', source, url, sha256, as_of, CAST(e
 FROM current_documents
 """
 
-KNOWN_IDS_SQL = "SELECT model_id FROM models UNION SELECT model_id FROM offerings UNION SELECT model_id FROM offering_prices"
+KNOWN_IDS_SQL = "SELECT model_id FROM models UNION SELECT model_id FROM offering_listings UNION SELECT model_id FROM offering_prices"
 
 # The data's date as warehouse/sql/reconcile/int_offerings.sql's _data_now states it.
 TODAY_SQL = """
@@ -40,12 +40,12 @@ FROM current_documents d LEFT JOIN runs r ON r.run_id = d.last_run_id
 
 # A route whose status the data's date changes: a stated retirement it has now reached, or left.
 RETIREMENT_MOVED_SQL = """
-SELECT count(*) FROM offerings
+SELECT count(*) FROM offering_listings
 WHERE retired_on IS NOT NULL AND (retired_on <= $1) <> (status = 'retired')
 """
 
 LAST_SEEN_SQL = """
-UPDATE offerings AS o SET last_seen = s.seen
+UPDATE offering_listings AS o SET last_seen = s.seen
 FROM (SELECT r.model_id, r.provider_id, r.source, r.route, max(d.last_fetched_at) AS seen
       FROM reconcile_route_documents r
       JOIN current_documents d ON d.source = r.source AND d.url = r.url AND d.sha256 = r.sha256

@@ -123,7 +123,7 @@ def reconcile(con: duckdb.DuckDBPyConnection, run_id: int, now: datetime, full: 
             timings[name] = time.perf_counter() - step
         changes = _price_changes(con)
         retired = con.execute(
-            "SELECT count(*) FROM _offer_prev p JOIN offerings o USING (model_id, provider_id, source, route) "
+            "SELECT count(*) FROM _offer_prev p JOIN offering_listings o USING (model_id, provider_id, source, route) "
             "WHERE p.active AND NOT o.active").fetchone()[0]
         unresolved = sum(r.method == "unresolved" for r in result.resolutions)
         ambiguous = sum(r.method == "ambiguous" for r in result.resolutions)
@@ -143,7 +143,7 @@ def reconcile(con: duckdb.DuckDBPyConnection, run_id: int, now: datetime, full: 
             con.execute(f'DROP TABLE IF EXISTS temp."{name}"')
 
     models, active = con.execute(
-        "SELECT (SELECT count(*) FROM models), (SELECT count(*) FROM offerings WHERE active)").fetchone()
+        "SELECT (SELECT count(*) FROM models), (SELECT count(*) FROM offering_listings WHERE active)").fetchone()
     after_models = [r[0] for r in con.execute("SELECT model_id FROM models ORDER BY model_id").fetchall()]
     conflicts = dict(con.execute("SELECT field, count(*) FROM conflicts GROUP BY field ORDER BY 2 DESC, 1").fetchall())
     return ReconcileSummary(
@@ -165,7 +165,7 @@ def _unchanged(con: duckdb.DuckDBPyConnection, run_id: int, state: incremental.S
         con.execute("ROLLBACK")
         raise
     models, active = con.execute(
-        "SELECT (SELECT count(*) FROM models), (SELECT count(*) FROM offerings WHERE active)").fetchone()
+        "SELECT (SELECT count(*) FROM models), (SELECT count(*) FROM offering_listings WHERE active)").fetchone()
     conflicts = dict(con.execute("SELECT field, count(*) FROM conflicts GROUP BY field ORDER BY 2 DESC, 1").fetchall())
     timings["unchanged"] = time.perf_counter() - started
     return ReconcileSummary(

@@ -171,14 +171,19 @@ def _routes(con: duckdb.DuckDBPyConnection, ids: list[str], disputed: set[str]) 
     out: dict[str, list[Route]] = defaultdict(list)
     for row in con.execute("""
             SELECT o.model_id, o.provider_id, coalesce(p.name, o.provider_id), o.route, o.source, o.variant,
-                   o.input_usd_per_mtok, o.output_usd_per_mtok, o.cache_read_usd_per_mtok, o.context_window,
+                   own['input'], own['output'], own['cache_read'], o.context_window,
                    o.status = 'deprecating', o.retired_on, coalesce(o.catalogue_only, false),
                    (SELECT map_from_entries(list((x.component, {'usd': x.usd_per_mtok, 'source': x.source})))
                     FROM route_price_rows() x
                     WHERE x.model_id = o.model_id AND x.provider_id = o.provider_id
                       AND x.variant IS NOT DISTINCT FROM o.variant AND x.component IN ('input', 'output', 'cache_read')
                       AND x.service_tier = 'standard' AND x.threshold_tokens = 0) AS route_base
-            FROM offerings o LEFT JOIN providers p USING (provider_id)
+            FROM offering_listings o LEFT JOIN providers p USING (provider_id)
+            -- the listing's own base prices: its current listing_price rows (what offerings shows)
+            LEFT JOIN (SELECT model_id, provider_id, source, route,
+                              map_from_entries(list((component, usd_per_mtok))) AS own
+                       FROM offering_prices x WHERE x.valid_to IS NULL AND is_listing_price(x)
+                       GROUP BY ALL) l USING (model_id, provider_id, source, route)
             WHERE o.active AND coalesce(o.preferred, true) AND o.model_id IN (SELECT unnest(?))
             ORDER BY o.model_id, lower(coalesce(p.name, o.provider_id)), o.route, o.source""", [ids]).fetchall():
         model_id, provider_id = row[0], row[1]
@@ -222,7 +227,7 @@ def load_facts(con: duckdb.DuckDBPyConnection, model_ids: Iterable[str]) -> dict
     routes = _routes(con, ids, disputed_routes)
     sources = dict(con.execute("""
         SELECT model_id, list_sort(list_distinct(list(source))) FROM (
-            SELECT model_id, source FROM model_aliases UNION ALL SELECT model_id, source FROM offerings)
+            SELECT model_id, source FROM model_aliases UNION ALL SELECT model_id, source FROM offering_listings)
         WHERE model_id IN (SELECT unnest(?)) GROUP BY model_id""", [ids]).fetchall())
     columns = ", ".join(SPEC_FIELDS)
     out = {}

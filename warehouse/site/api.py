@@ -232,7 +232,7 @@ def aliases_payload(con: duckdb.DuckDBPyConnection, as_of: datetime | None, trac
             GROUP BY 1, 2),
         dates AS (
             SELECT source, route, provider_id, model_id, min(listed_at) AS listed, max(retired_on) AS retires
-            FROM offerings GROUP BY ALL)
+            FROM offering_listings GROUP BY ALL)
         SELECT a.source, a.source_id, a.provider_id, a.variant, a.alias_kind, a.model_id, m.name, m.kind,
                m.alias_candidates, a.method, a.rule, a.candidates, t.listed, t.retires, docs.documents
         FROM model_aliases a
@@ -263,7 +263,7 @@ def aliases_digest(con: duckdb.DuckDBPyConnection) -> str:
             SELECT sum(CAST(hash(a) AS HUGEINT)) FROM model_aliases a UNION ALL
             SELECT sum(CAST(hash(f) AS HUGEINT)) FROM model_families f UNION ALL
             SELECT sum(CAST(hash(model_id, name, kind, alias_candidates) AS HUGEINT)) FROM models UNION ALL
-            SELECT sum(CAST(hash(source, route, provider_id, model_id, listed_at, retired_on) AS HUGEINT)) FROM offerings
+            SELECT sum(CAST(hash(source, route, provider_id, model_id, listed_at, retired_on) AS HUGEINT)) FROM offering_listings
             UNION ALL SELECT sum(CAST(hash(source, url, sha256, as_of) AS HUGEINT)) FROM current_documents
         ) t(h)""").fetchone()[0] or ""
 

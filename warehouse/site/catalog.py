@@ -113,7 +113,7 @@ def price_histories(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str,
             SELECT h.model_id, h.provider_id, h.source, h.route, h.input_usd_per_mtok, h.output_usd_per_mtok,
                    h.valid_from, h.valid_to
             FROM price_history h
-            SEMI JOIN offerings o ON o.model_id = h.model_id AND o.provider_id = h.provider_id
+            SEMI JOIN offering_listings o ON o.model_id = h.model_id AND o.provider_id = h.provider_id
                  AND o.source = h.source AND o.route = h.route AND o.active AND coalesce(o.preferred, true)
             WHERE h.model_id IN (SELECT unnest(?))
             ORDER BY 1, 2, 3, 4, h.valid_from""", [ids]).fetchall():
@@ -147,7 +147,7 @@ def price_components(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str
             SELECT p.model_id, p.provider_id, p.route, p.source, p.component, p.service_tier, p.threshold_tokens,
                    p.threshold_inclusive, p.hours, p.usd_per_mtok
             FROM offering_prices p
-            SEMI JOIN offerings o ON o.model_id = p.model_id AND o.provider_id = p.provider_id
+            SEMI JOIN offering_listings o ON o.model_id = p.model_id AND o.provider_id = p.provider_id
                  AND o.source = p.source AND o.route = p.route AND o.active AND coalesce(o.preferred, true)
             WHERE p.model_id IN (SELECT unnest(?)) AND p.in_force AND p.valid_to IS NULL AND p.preferred
               AND NOT (p.component IN ('input', 'output') AND p.service_tier = 'standard' AND p.threshold_tokens = 0
@@ -174,7 +174,7 @@ _UNIT_PRICES = """
     FROM current_observations ob
     JOIN model_aliases a ON a.source = ob.source AND a.source_id = ob.model_id
                         AND a.provider_id IS NOT DISTINCT FROM ob.provider_id
-    JOIN offerings o ON o.model_id = a.model_id AND o.source = ob.source AND o.route = ob.model_id
+    JOIN offering_listings o ON o.model_id = a.model_id AND o.source = ob.source AND o.route = ob.model_id
                     AND o.source_provider_id = ob.provider_id AND o.active
     WHERE ob.field = 'price_usd_per_unit'"""
 

@@ -255,7 +255,7 @@ capability_lists AS (
 source_lists AS (
     SELECT model_id, list_sort(list_distinct(list(source))) AS sources
     FROM (SELECT model_id, source FROM model_aliases WHERE model_id IS NOT NULL
-          UNION ALL SELECT model_id, source FROM offerings)
+          UNION ALL SELECT model_id, source FROM offering_listings)
     GROUP BY model_id
 ),
 facts AS (

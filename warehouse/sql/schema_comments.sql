@@ -46,7 +46,8 @@ COMMENT ON COLUMN model_capabilities.value IS 'yes, no or unknown.';
 COMMENT ON COLUMN model_capabilities.source IS 'The source whose statement won by precedence; NULL when unknown.';
 COMMENT ON COLUMN model_capabilities.candidates IS 'Every statement considered: source, source id, value.';
 
-COMMENT ON TABLE offerings IS 'A model served by a provider, per source and route, with that source''s current values. first_seen, last_seen and active carry across runs; a vanished offering stays, inactive.';
+COMMENT ON TABLE offering_listings IS 'The stored part of the offerings view: every offerings column but the four prices, which offering_prices holds (listing_price).';
+COMMENT ON VIEW offerings IS 'A model served by a provider, per source and route, with that source''s current values (its prices from offering_prices: a listed route''s current ones, a vanished or retired route''s last). first_seen, last_seen and active carry across runs; a vanished offering stays, inactive.';
 COMMENT ON COLUMN offerings.model_id IS 'Canonical model.';
 COMMENT ON COLUMN offerings.provider_id IS 'Canonical provider (OpenRouter endpoints belong to openrouter).';
 COMMENT ON COLUMN offerings.source IS 'The source listing this offering.';
@@ -68,6 +69,16 @@ COMMENT ON COLUMN offerings.retired_on IS 'The retirement date a source states f
 COMMENT ON COLUMN offerings.status IS 'active; deprecating (retired_on still after the data''s date, or a source marks it deprecated with no date: models.dev status, genai-prices deprecated); retired (retired_on on or before the data''s date: not active). The data''s date is the newest effective_at of the current documents, never the calendar.';
 COMMENT ON COLUMN offerings.price_rejected IS 'Set when the source''s current document states a base price that failed validation (rejected_observations): the field, its raw value and the reason. The price columns then keep the last accepted value until a valid one arrives; NULL otherwise.';
 COMMENT ON COLUMN offerings.preferred IS 'The row precedence picks among sources listing the same model, provider and variant: pricing page, then the provider''s own listing, then a price feed.';
+
+COMMENT ON VIEW price_history IS 'Input and output prices per offering over time (SCD type 2), a view of offering_prices'' base input and output rows: an unchanged price adds no row; a change of either closes the period and opens one.';
+COMMENT ON COLUMN price_history.valid_from IS 'When the price took effect: the document''s effective_at (its as-of when a timestamp, else the replayed snapshot''s date, else its fetch time).';
+COMMENT ON COLUMN price_history.valid_to IS 'When it stopped (a change, the offering vanished, or its retirement date; never before valid_from); NULL while current.';
+COMMENT ON COLUMN price_history.model_id IS 'Canonical model; with provider_id, source and route, the offering.';
+COMMENT ON COLUMN price_history.provider_id IS 'Canonical provider.';
+COMMENT ON COLUMN price_history.source IS 'The source listing the offering.';
+COMMENT ON COLUMN price_history.route IS 'The offering''s route (see offerings.route).';
+COMMENT ON COLUMN price_history.input_usd_per_mtok IS 'USD per million input tokens in this period, from the first token (a listing stating only tiers: its first tier).';
+COMMENT ON COLUMN price_history.output_usd_per_mtok IS 'USD per million output tokens in this period, from the first token (a listing stating only tiers: its first tier).';
 
 COMMENT ON TABLE conflicts IS 'Every disagreement beyond tolerance, ambiguous id and implausible value: the candidates with their sources, the value chosen and why.';
 COMMENT ON COLUMN conflicts.entity IS 'model_id; model_id@provider_id (variant) for an offering; source:source_id for an ambiguous id.';
@@ -168,6 +179,7 @@ COMMENT ON COLUMN offering_prices.ends_on IS 'The next start date of that histor
 COMMENT ON COLUMN offering_prices.in_force IS 'The price the source states for its as-of date (false for a past or upcoming price of a stated history).';
 COMMENT ON COLUMN offering_prices.valid_from IS 'When versus first saw the price as the source states it now: the document''s as-of when a timestamp, else its fetch time.';
 COMMENT ON COLUMN offering_prices.valid_to IS 'When it stopped (a change, or the offering or component vanished); NULL while current.';
+COMMENT ON COLUMN offering_prices.listing_price IS 'True for a row of the listing''s own base prices (the source''s input, output, cache read and 5-minute cache write price of the listing): the offerings view''s price columns and price_history; false for a price only a tier or component statement gives (a listing stating only tiers: its first tier).';
 COMMENT ON COLUMN offering_prices.preferred IS 'The row the cost engine uses: per model, provider, variant, component, service tier, threshold and hours, the preferred offering''s own row, else the offering order''s first other source stating it (silence is not a statement); a different value from another source is in conflicts.';
 
 COMMENT ON COLUMN observations.price_component IS 'For field price_usd_per_mtok: the component priced (see offering_prices.component); NULL otherwise.';

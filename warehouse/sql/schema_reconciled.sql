@@ -1,5 +1,5 @@
 -- Layer 2: reconciled tables analysts query. Rebuilt from current_observations by reconciliation,
--- except offering_prices and offerings' first_seen/last_seen, which carry across runs.
+-- except offering_prices and offering_listings' first_seen/last_seen, which carry across runs.
 
 CREATE TABLE IF NOT EXISTS providers (
     provider_id  VARCHAR PRIMARY KEY,   -- canonical, e.g. 'mistral', 'azure', 'openrouter', 'nvidia'
@@ -45,15 +45,13 @@ CREATE TABLE IF NOT EXISTS model_capabilities (
     candidates     STRUCT(source VARCHAR, source_id VARCHAR, value BOOLEAN)[]
 );
 
-CREATE TABLE IF NOT EXISTS offerings (
+-- offering_listings: the stored part of offerings (schema_views.sql adds the prices from
+-- offering_prices): one row per (model, provider, source, route).
+CREATE TABLE IF NOT EXISTS offering_listings (
     model_id                  VARCHAR NOT NULL,
     provider_id               VARCHAR NOT NULL,
     source                    VARCHAR NOT NULL,
     route                     VARCHAR NOT NULL,  -- the source's own id for this route, e.g. 'mistralai/mistral-small-2603:free'
-    input_usd_per_mtok        DECIMAL(18, 9),
-    output_usd_per_mtok       DECIMAL(18, 9),
-    cache_read_usd_per_mtok   DECIMAL(18, 9),
-    cache_write_usd_per_mtok  DECIMAL(18, 9),
     context_window            BIGINT,
     max_output_tokens         BIGINT,
     first_seen                TIMESTAMPTZ,
@@ -61,7 +59,12 @@ CREATE TABLE IF NOT EXISTS offerings (
     active                    BOOLEAN NOT NULL,
     variant                   VARCHAR,           -- free, thinking, us, eu-west-1, fp8, ft...: NULL for the plain route
     source_provider_id        VARCHAR,           -- the source's own provider id, e.g. LiteLLM 'azure_ai'
-    preferred                 BOOLEAN            -- the row precedence picks among sources listing this model, provider and variant
+    preferred                 BOOLEAN,           -- the row precedence picks among sources listing this model, provider and variant
+    listed_at                 DATE,
+    retired_on                DATE,
+    catalogue_only            BOOLEAN,
+    status                    VARCHAR,
+    price_rejected            VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS offering_prices (
@@ -81,7 +84,8 @@ CREATE TABLE IF NOT EXISTS offering_prices (
     in_force             BOOLEAN NOT NULL,  -- the price the source states for its as-of date
     valid_from           TIMESTAMPTZ NOT NULL,
     valid_to             TIMESTAMPTZ,       -- NULL while current
-    preferred            BOOLEAN NOT NULL   -- the row the cost engine uses for its model, provider, variant and price key
+    preferred            BOOLEAN NOT NULL,  -- the row the cost engine uses for its model, provider, variant and price key
+    listing_price        BOOLEAN NOT NULL DEFAULT false  -- the listing's own base price: offerings' price columns
 );
 
 CREATE TABLE IF NOT EXISTS conflicts (
@@ -113,26 +117,20 @@ CREATE TABLE IF NOT EXISTS lineage (
 );
 
 -- Columns added after the first warehouses were built: added in place, so an existing warehouse
--- keeps its rows (and offerings' and offering_prices' history) when it is next opened.
+-- keeps its rows (and offering_listings' and offering_prices' history) when it is next opened
+-- (a stored offerings or price_history table moves: warehouse.db.apply_schema).
 ALTER TABLE model_aliases ADD COLUMN IF NOT EXISTS provider_id VARCHAR;
 ALTER TABLE model_aliases ADD COLUMN IF NOT EXISTS rule VARCHAR;
 ALTER TABLE model_aliases ADD COLUMN IF NOT EXISTS variant VARCHAR;
 ALTER TABLE model_aliases ADD COLUMN IF NOT EXISTS candidates VARCHAR[];
-ALTER TABLE offerings ADD COLUMN IF NOT EXISTS variant VARCHAR;
-ALTER TABLE offerings ADD COLUMN IF NOT EXISTS source_provider_id VARCHAR;
-ALTER TABLE offerings ADD COLUMN IF NOT EXISTS preferred BOOLEAN;
 ALTER TABLE conflicts ADD COLUMN IF NOT EXISTS category VARCHAR;
 ALTER TABLE providers ADD COLUMN IF NOT EXISTS kind VARCHAR;
-ALTER TABLE offerings ADD COLUMN IF NOT EXISTS listed_at DATE;
-ALTER TABLE offerings ADD COLUMN IF NOT EXISTS retired_on DATE;
-ALTER TABLE offerings ADD COLUMN IF NOT EXISTS catalogue_only BOOLEAN;
-ALTER TABLE offerings ADD COLUMN IF NOT EXISTS status VARCHAR;
-ALTER TABLE offerings ADD COLUMN IF NOT EXISTS price_rejected VARCHAR;
 ALTER TABLE conflicts ALTER COLUMN candidates TYPE STRUCT(source VARCHAR, source_id VARCHAR, value VARCHAR, provider VARCHAR, copy_of VARCHAR, url VARCHAR, as_of VARCHAR)[];
 ALTER TABLE lineage ADD COLUMN IF NOT EXISTS exact BOOLEAN;
 ALTER TABLE lineage ADD COLUMN IF NOT EXISTS class VARCHAR;
 ALTER TABLE lineage ADD COLUMN IF NOT EXISTS copy_of VARCHAR;
 ALTER TABLE models ADD COLUMN IF NOT EXISTS kind VARCHAR;
+ALTER TABLE offering_prices ADD COLUMN IF NOT EXISTS listing_price BOOLEAN DEFAULT false;
 ALTER TABLE models ADD COLUMN IF NOT EXISTS kind_basis VARCHAR;
 ALTER TABLE models ADD COLUMN IF NOT EXISTS alias_candidates VARCHAR[];
 ALTER TABLE model_aliases ADD COLUMN IF NOT EXISTS alias_kind VARCHAR;

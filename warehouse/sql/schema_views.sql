@@ -1,4 +1,35 @@
 -- Views analysts start from (docs/analyst-queries.md).
+-- The listing's own base prices (offering_prices.listing_price): offerings' four price columns and
+-- their history, price_history. Neither is stored apart from offering_prices.
+CREATE OR REPLACE MACRO is_listing_price(p) AS
+    p.listing_price AND p.service_tier = 'standard' AND p.threshold_tokens = 0 AND p.hours IS NULL
+    AND p.starts_on IS NULL AND p.ends_on IS NULL AND p.in_force;
+
+-- offerings: offering_listings with its four prices. A listed route's are its open rows; a route
+-- no longer listed (or retired) keeps the last one it had of each.
+CREATE OR REPLACE VIEW offerings AS
+WITH rows AS (
+    SELECT p.model_id, p.provider_id, p.source, p.route, p.component, p.usd_per_mtok, p.valid_from, p.valid_to,
+           max(p.valid_from) OVER (PARTITION BY p.model_id, p.provider_id, p.source, p.route, p.component) AS last_from
+    FROM offering_prices p
+    WHERE is_listing_price(p)),
+prices AS (
+    SELECT r.model_id, r.provider_id, r.source, r.route,
+           any_value(r.usd_per_mtok) FILTER (WHERE r.component = 'input') AS input_usd_per_mtok,
+           any_value(r.usd_per_mtok) FILTER (WHERE r.component = 'output') AS output_usd_per_mtok,
+           any_value(r.usd_per_mtok) FILTER (WHERE r.component = 'cache_read') AS cache_read_usd_per_mtok,
+           any_value(r.usd_per_mtok) FILTER (WHERE r.component = 'cache_write_5m') AS cache_write_usd_per_mtok
+    FROM rows r
+    JOIN offering_listings l USING (model_id, provider_id, source, route)
+    WHERE CASE WHEN l.active THEN r.valid_to IS NULL ELSE r.valid_from = r.last_from END
+    GROUP BY ALL)
+SELECT l.model_id, l.provider_id, l.source, l.route, p.input_usd_per_mtok, p.output_usd_per_mtok,
+       p.cache_read_usd_per_mtok, p.cache_write_usd_per_mtok, l.context_window, l.max_output_tokens, l.first_seen,
+       l.last_seen, l.active, l.variant, l.source_provider_id, l.preferred, l.listed_at, l.retired_on,
+       l.catalogue_only, l.status, l.price_rejected
+FROM offering_listings l
+LEFT JOIN prices p USING (model_id, provider_id, source, route);
+
 CREATE OR REPLACE VIEW current_offerings AS
 SELECT o.model_id, m.name AS model_name, m.vendor, o.provider_id, p.name AS provider_name, o.route, o.variant,
        o.source, o.input_usd_per_mtok, o.output_usd_per_mtok, o.cache_read_usd_per_mtok, o.cache_write_usd_per_mtok,
@@ -17,21 +48,14 @@ ON capability IN ('vision', 'multimodal_input', 'function_calling', 'tool_use', 
 USING any_value(value) GROUP BY model_id;
 COMMENT ON VIEW model_capability_matrix IS 'One row per model, one column per capability: yes, no or unknown.';
 
--- is_base_price: an offering_prices row of the standard, all-day input or output price from the
--- first token, in force (a listing stating only tiers: its first tier).
 -- price_history: each offering's input and output prices over time, one row per period in which
--- neither changed. Not stored: the periods of offering_prices' base input and output rows
--- (the one stored price), split wherever either changes and joined where a period continues
--- the one before it at the same prices.
-CREATE OR REPLACE MACRO is_base_price(component, service_tier, threshold_tokens, hours, starts_on, ends_on, in_force) AS
-    component IN ('input', 'output') AND service_tier = 'standard' AND threshold_tokens = 0 AND hours IS NULL
-    AND starts_on IS NULL AND ends_on IS NULL AND in_force;
-
+-- neither changed: the periods of the listing's own input and output rows, split wherever either
+-- changes and joined where a period continues the one before it at the same prices.
 CREATE OR REPLACE VIEW price_history AS
 WITH base AS (
     SELECT model_id, provider_id, source, route, component, usd_per_mtok, valid_from, valid_to
-    FROM offering_prices
-    WHERE is_base_price(component, service_tier, threshold_tokens, hours, starts_on, ends_on, in_force)),
+    FROM offering_prices p
+    WHERE is_listing_price(p) AND component IN ('input', 'output')),
 bounds AS (
     SELECT model_id, provider_id, source, route, valid_from AS t FROM base
     UNION SELECT model_id, provider_id, source, route, valid_to FROM base WHERE valid_to IS NOT NULL),
@@ -64,15 +88,6 @@ SELECT model_id, provider_id, source, route, any_value(input_usd_per_mtok) AS in
        CASE WHEN count(valid_to) = count(*) THEN max(valid_to) END AS valid_to
 FROM numbered
 GROUP BY model_id, provider_id, source, route, period;
-COMMENT ON VIEW price_history IS 'Input and output prices per offering over time (SCD type 2), a view of offering_prices'' base input and output rows: an unchanged price adds no row; a change of either closes the period and opens one.';
-COMMENT ON COLUMN price_history.valid_from IS 'When the price took effect: the document''s effective_at (its as-of when a timestamp, else the replayed snapshot''s date, else its fetch time).';
-COMMENT ON COLUMN price_history.valid_to IS 'When it stopped (a change, the offering vanished, or its retirement date; never before valid_from); NULL while current.';
-COMMENT ON COLUMN price_history.model_id IS 'Canonical model; with provider_id, source and route, the offering.';
-COMMENT ON COLUMN price_history.provider_id IS 'Canonical provider.';
-COMMENT ON COLUMN price_history.source IS 'The source listing the offering.';
-COMMENT ON COLUMN price_history.route IS 'The offering''s route (see offerings.route).';
-COMMENT ON COLUMN price_history.input_usd_per_mtok IS 'USD per million input tokens in this period, from the first token (a listing stating only tiers: its first tier).';
-COMMENT ON COLUMN price_history.output_usd_per_mtok IS 'USD per million output tokens in this period, from the first token (a listing stating only tiers: its first tier).';
 
 -- The price rows every cost reads (the engine in warehouse/costs.py, the records' routes in
 -- warehouse/records.py, the pair table's comparison_route_prices): per route, the preferred,

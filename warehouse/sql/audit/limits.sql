@@ -5,7 +5,7 @@ WITH l AS (
     SELECT l.entity, o.variant, l.field, l.source, l.source_provider_id, l.route, l.value, l.copy_of, l.url,
            d.as_of, o.preferred
     FROM lineage l
-    JOIN offerings o ON l.entity = o.model_id || '@' || o.provider_id AND o.source = l.source AND o.route = l.route
+    JOIN offering_listings o ON l.entity = o.model_id || '@' || o.provider_id AND o.source = l.source AND o.route = l.route
     LEFT JOIN raw_documents d ON d.source = l.source AND d.url = l.url AND d.sha256 = l.document_sha256
     WHERE l.entity_type = 'offering' AND l.field IN ('context_window', 'max_output_tokens') AND o.active
       AND l.value IS NOT NULL)

@@ -1,8 +1,8 @@
 -- Reconcile, step 8: offering_prices, every price component each source states for an offering,
--- as a slowly changing dimension (type 2): the one stored price, history included (price_history
--- is a view of its base input and output rows). The standard base prices are the offerings' four
--- price columns (implausible values left out as there); the others come from price_usd_per_mtok
--- observations with their price key.
+-- as a slowly changing dimension (type 2): the one stored price, history included. The listing's
+-- own base prices (listing_price: the four price columns the offerings view shows, and the input
+-- and output of the price_history view) are _offer_now's (implausible values left out); the others
+-- come from price_usd_per_mtok observations with their price key.
 --
 -- A price key is (component, service_tier, threshold_tokens, hours, starts_on, ends_on, in_force):
 -- a stated history's past, current and upcoming prices are separate rows. Silence is not
@@ -29,16 +29,18 @@ WITH base AS (
 keyed AS (
     SELECT model_id, provider_id, source, route, variant, component, 'standard' AS service_tier,
            CAST(0 AS BIGINT) AS threshold_tokens, false AS threshold_inclusive, CAST(NULL AS VARCHAR) AS hours,
-           usd_per_mtok, CAST(NULL AS DATE) AS starts_on, CAST(NULL AS DATE) AS ends_on, true AS in_force, valid_from
+           usd_per_mtok, CAST(NULL AS DATE) AS starts_on, CAST(NULL AS DATE) AS ends_on, true AS in_force, valid_from,
+           true AS listing_price
     FROM base
     UNION ALL
     SELECT model_id, provider_id, source, route, variant, price_component, price_service_tier,
            price_threshold_tokens, price_threshold_inclusive, price_hours, value_decimal,
-           price_starts_on, price_ends_on, price_in_force, valid_from
+           price_starts_on, price_ends_on, price_in_force, valid_from, false AS listing_price
     FROM _offer_obs WHERE field = 'price_usd_per_mtok')
 SELECT model_id, provider_id, source, route, any_value(variant) AS variant, component, service_tier,
        threshold_tokens, bool_or(threshold_inclusive) AS threshold_inclusive, hours,
-       max(usd_per_mtok) AS usd_per_mtok, starts_on, ends_on, in_force, min(valid_from) AS valid_from
+       coalesce(max(usd_per_mtok) FILTER (WHERE listing_price), max(usd_per_mtok)) AS usd_per_mtok,
+       starts_on, ends_on, in_force, min(valid_from) AS valid_from, bool_or(listing_price) AS listing_price
 FROM keyed
 GROUP BY model_id, provider_id, source, route, component, service_tier, threshold_tokens, hours, starts_on, ends_on,
          in_force;
@@ -60,8 +62,8 @@ WITH now AS (
     SELECT model_id, provider_id, source, route,
            any_value(usd_per_mtok) FILTER (WHERE component = 'input') AS input_usd_per_mtok,
            any_value(usd_per_mtok) FILTER (WHERE component = 'output') AS output_usd_per_mtok
-    FROM _price_now
-    WHERE is_base_price(component, service_tier, threshold_tokens, hours, starts_on, ends_on, in_force)
+    FROM _price_now p
+    WHERE is_listing_price(p) AND component IN ('input', 'output')
     GROUP BY ALL)
 SELECT o.model_id, o.provider_id, o.source, o.route, o.input_usd_per_mtok AS old_input,
        o.output_usd_per_mtok AS old_output, n.input_usd_per_mtok AS new_input, n.output_usd_per_mtok AS new_output
@@ -93,7 +95,7 @@ SELECT p.model_id, p.provider_id, p.source, p.route, p.variant, p.component, p.s
                           ORDER BY o.preferred DESC, coalesce(s.offering_rank, 99), p.valid_from DESC, p.route,
                                    p.source) = 1 AS preferred
 FROM offering_prices p
-JOIN offerings o ON o.model_id = p.model_id AND o.provider_id = p.provider_id AND o.source = p.source
+JOIN offering_listings o ON o.model_id = p.model_id AND o.provider_id = p.provider_id AND o.source = p.source
                 AND o.route = p.route AND o.active  -- a retired route prices nothing
 LEFT JOIN _source_rank s ON s.source = p.source
 WHERE p.valid_to IS NULL AND p.in_force;

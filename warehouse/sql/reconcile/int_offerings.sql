@@ -1,4 +1,5 @@
--- Reconcile, step 3: offerings, one per (model_id, provider_id, source, route), with this run's
+-- Reconcile, step 3: offering_listings (offerings but for its prices), one per (model_id,
+-- provider_id, source, route), with this run's
 -- values; first_seen, last_seen and active carry over from earlier runs. An offering no source
 -- lists any more is kept, inactive: never deleted. A retired route is kept, inactive.
 --
@@ -120,17 +121,14 @@ WHERE n.model_id = r.model_id AND n.provider_id = r.provider_id AND n.source = r
 
 CREATE OR REPLACE TEMP TABLE _offer_prev AS SELECT * FROM offerings;
 
-DELETE FROM offerings;
-INSERT INTO offerings BY NAME
+-- The prices are not stored here: offering_prices holds them (step 8), and the offerings view
+-- shows a listing's own (schema_views.sql).
+DELETE FROM offering_listings;
+INSERT INTO offering_listings BY NAME
 SELECT coalesce(n.model_id, p.model_id) AS model_id,
        coalesce(n.provider_id, p.provider_id) AS provider_id,
        coalesce(n.source, p.source) AS source,
        coalesce(n.route, p.route) AS route,
-       CASE WHEN n.model_id IS NULL THEN p.input_usd_per_mtok ELSE n.input_usd_per_mtok END AS input_usd_per_mtok,
-       CASE WHEN n.model_id IS NULL THEN p.output_usd_per_mtok ELSE n.output_usd_per_mtok END AS output_usd_per_mtok,
-       CASE WHEN n.model_id IS NULL THEN p.cache_read_usd_per_mtok
-            WHEN n.implausible_cache_read THEN NULL ELSE n.cache_read_usd_per_mtok END AS cache_read_usd_per_mtok,
-       CASE WHEN n.model_id IS NULL THEN p.cache_write_usd_per_mtok ELSE n.cache_write_usd_per_mtok END AS cache_write_usd_per_mtok,
        CASE WHEN n.model_id IS NULL THEN p.context_window ELSE n.context_window END AS context_window,
        CASE WHEN n.model_id IS NULL THEN p.max_output_tokens
             WHEN n.implausible_max_output THEN NULL ELSE n.max_output_tokens END AS max_output_tokens,
