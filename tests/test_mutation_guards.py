@@ -75,7 +75,7 @@ def test_a_route_stated_retiring_on_two_dates_takes_the_earliest_on_every_row(re
                     ("openai/gpt-4o-mini", date(2026, 9, 1), "deprecating")]
 
 
-# --- price history (sql/reconcile/int_price_history.sql) ---------------------------------------
+# --- price history (the price_history view of offering_prices: sql/schema_views.sql) ------------
 
 def _prices(changes: dict[str, dict[str, str | None]]):
     """An edit of the OpenRouter payload setting (or, for None, removing) pricing keys per model."""

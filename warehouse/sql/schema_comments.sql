@@ -70,15 +70,15 @@ COMMENT ON COLUMN offerings.status IS 'active; deprecating (retired_on still aft
 COMMENT ON COLUMN offerings.price_rejected IS 'Set when the source''s current document states a base price that failed validation (rejected_observations): the field, its raw value and the reason. The price columns then keep the last accepted value until a valid one arrives; NULL otherwise.';
 COMMENT ON COLUMN offerings.preferred IS 'The row precedence picks among sources listing the same model, provider and variant: pricing page, then the provider''s own listing, then a price feed.';
 
-COMMENT ON VIEW price_history IS 'Input and output prices per offering over time (SCD type 2), a view of offering_prices'' base input and output rows: an unchanged price adds no row; a change of either closes the period and opens one.';
+COMMENT ON VIEW price_history IS 'Input and output prices per offering over time (SCD type 2), a view of offering_prices'' rows of the listing''s own input and output price (listing_price): an unchanged price adds no row; a change of either closes the period and opens one.';
 COMMENT ON COLUMN price_history.valid_from IS 'When the price took effect: the document''s effective_at (its as-of when a timestamp, else the replayed snapshot''s date, else its fetch time).';
 COMMENT ON COLUMN price_history.valid_to IS 'When it stopped (a change, the offering vanished, or its retirement date; never before valid_from); NULL while current.';
 COMMENT ON COLUMN price_history.model_id IS 'Canonical model; with provider_id, source and route, the offering.';
 COMMENT ON COLUMN price_history.provider_id IS 'Canonical provider.';
 COMMENT ON COLUMN price_history.source IS 'The source listing the offering.';
 COMMENT ON COLUMN price_history.route IS 'The offering''s route (see offerings.route).';
-COMMENT ON COLUMN price_history.input_usd_per_mtok IS 'USD per million input tokens in this period, from the first token (a listing stating only tiers: its first tier).';
-COMMENT ON COLUMN price_history.output_usd_per_mtok IS 'USD per million output tokens in this period, from the first token (a listing stating only tiers: its first tier).';
+COMMENT ON COLUMN price_history.input_usd_per_mtok IS 'USD per million input tokens in this period: the listing''s own base price (a listing stating only tiers has none here; see offering_prices).';
+COMMENT ON COLUMN price_history.output_usd_per_mtok IS 'USD per million output tokens in this period: the listing''s own base price (a listing stating only tiers has none here; see offering_prices).';
 
 COMMENT ON TABLE conflicts IS 'Every disagreement beyond tolerance, ambiguous id and implausible value: the candidates with their sources, the value chosen and why.';
 COMMENT ON COLUMN conflicts.entity IS 'model_id; model_id@provider_id (variant) for an offering; source:source_id for an ambiguous id.';
