@@ -35,9 +35,8 @@ def update_offerings(con, where: str, params: list | None = None, **changes) -> 
 def _set_prices(con, key: tuple, prices: dict) -> None:
     match = " AND ".join(f"{c} = ?" for c in KEY)
     for column, usd in prices.items():
-        component = PRICE_COLUMNS[column]
-        current = (f"{match} AND component = ? AND listing_price AND valid_to IS NULL AND service_tier = 'standard' "
-                   "AND threshold_tokens = 0 AND hours IS NULL AND starts_on IS NULL AND in_force")
+        component = PRICE_COLUMNS[column]  # its current row: what the offerings view shows
+        current = f"{match} AND component = ? AND valid_to IS NULL AND is_listing_price(offering_prices)"
         if usd is None:
             con.execute(f"DELETE FROM offering_prices WHERE {current}", [*key, component])
         elif con.execute(f"SELECT count(*) FROM offering_prices WHERE {current}", [*key, component]).fetchone()[0]:
