@@ -72,13 +72,25 @@ WHERE o.valid_to IS NULL
   AND (n.input_usd_per_mtok IS DISTINCT FROM o.input_usd_per_mtok
        OR n.output_usd_per_mtok IS DISTINCT FROM o.output_usd_per_mtok);
 
--- A route first seen already retired: its rows, closed.
+-- A retired route's price its source still states, when it is not the key's latest row (a route
+-- first seen already retired; a price stated after the retirement): a closed row, so the offerings
+-- view shows what the current document states, as its lineage cites.
 INSERT INTO offering_prices BY NAME
 SELECT r.* EXCLUDE (retired_at), greatest(r.retired_at, r.valid_from) AS valid_to, false AS preferred
 FROM _retired_prices r
-WHERE NOT EXISTS (SELECT 1 FROM offering_prices h
-                  WHERE h.model_id = r.model_id AND h.provider_id = r.provider_id
-                    AND h.source = r.source AND h.route = r.route);
+WHERE NOT EXISTS (
+    SELECT 1 FROM offering_prices h
+    WHERE h.model_id = r.model_id AND h.provider_id = r.provider_id AND h.source = r.source AND h.route = r.route
+      AND h.component = r.component AND h.service_tier = r.service_tier AND h.threshold_tokens = r.threshold_tokens
+      AND h.hours IS NOT DISTINCT FROM r.hours AND h.starts_on IS NOT DISTINCT FROM r.starts_on
+      AND h.ends_on IS NOT DISTINCT FROM r.ends_on AND h.in_force = r.in_force
+      AND h.usd_per_mtok = r.usd_per_mtok AND h.listing_price = r.listing_price
+      AND h.valid_from = (SELECT max(l.valid_from) FROM offering_prices l
+                          WHERE l.model_id = h.model_id AND l.provider_id = h.provider_id AND l.source = h.source
+                            AND l.route = h.route AND l.component = h.component
+                            AND l.service_tier = h.service_tier AND l.threshold_tokens = h.threshold_tokens
+                            AND l.hours IS NOT DISTINCT FROM h.hours AND l.starts_on IS NOT DISTINCT FROM h.starts_on
+                            AND l.ends_on IS NOT DISTINCT FROM h.ends_on AND l.in_force = h.in_force));
 
 -- Close the open rows whose key is gone or whose value changed; open rows for new or changed keys
 -- (a closed row is never preferred).
